@@ -1,0 +1,78 @@
+from rest_framework import serializers
+
+from ..models import Agency, Campaign, Jurisdiction, Notification, Phase, ResponsibilityLetter, User
+
+
+class JurisdictionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Jurisdiction
+        fields = ["code", "name", "name_en", "level", "parent"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "kind", "jurisdiction", "name", "name_en"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    agency = AgencySerializer(read_only=True)
+    jurisdiction = serializers.CharField(source="agency.jurisdiction_id", read_only=True, default=None)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email", "role", "agency", "jurisdiction"]
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ["id", "campaign", "kind", "starts_on", "ends_on"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    phases = PhaseSerializer(many=True, read_only=True)
+    days_to_deadline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "year", "name", "starts_on", "ends_on", "summary_deadline", "days_to_deadline", "phases"]
+
+    def get_days_to_deadline(self, campaign) -> int:
+        from ..services.campaigns import local_today
+
+        return campaign.days_to_deadline(local_today())
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    document = serializers.FileField(write_only=True)
+
+    class Meta:
+        model = ResponsibilityLetter
+        fields = [
+            "id",
+            "campaign",
+            "issuer",
+            "jurisdiction",
+            "signed_on",
+            "issuer_signatory",
+            "signatory",
+            "document",
+            "document_sha256",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["campaign", "issuer", "document_sha256", "recorded_by", "recorded_at"]
+        # Uniqueness is the service's to check, with its own message.
+        validators = []
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)

@@ -1,0 +1,90 @@
+"""The API twins of the core pages: same services, same `visible_to(user)` scoping."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..filters import AgencyFilter, NotificationFilter
+from ..models import Agency, Campaign, Jurisdiction, Notification, Phase, ResponsibilityLetter
+from ..services.campaigns import campaign_current, letter_record
+from ..services.notifications import notification_mark_read
+from . import serializers as s
+
+
+class MeView(APIView):
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request):
+        return Response(s.MeSerializer(request.user).data)
+
+
+class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The GB/T 2260 tree of Jiangsu: reference data every account may read."""
+
+    serializer_class = s.JurisdictionSerializer
+    queryset = Jurisdiction.objects.all()
+    filterset_fields = ["level", "parent"]
+    pagination_class = None
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.AgencySerializer
+    filterset_class = AgencyFilter
+
+    def get_queryset(self):
+        return Agency.objects.visible_to(self.request.user)
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.CampaignSerializer
+    queryset = Campaign.objects.prefetch_related("phases")
+
+    @action(detail=False)
+    def current(self, request):
+        campaign = campaign_current()
+        if campaign is None:
+            raise Http404
+        return Response(self.get_serializer(campaign).data)
+
+
+class PhaseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.PhaseSerializer
+    queryset = Phase.objects.all()
+    filterset_fields = ["campaign", "kind"]
+
+
+class LetterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.LetterSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = ["campaign", "issuer", "jurisdiction"]
+
+    def get_queryset(self):
+        return ResponsibilityLetter.objects.visible_to(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        campaign = campaign_current()
+        if campaign is None:
+            raise Http404
+        letter = letter_record(actor=request.user, campaign=campaign, **serializer.validated_data)
+        return Response(self.get_serializer(letter).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.NotificationSerializer
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        return Notification.objects.visible_to(self.request.user)
+
+    @extend_schema(request=s.MarkReadSerializer, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        serializer = s.MarkReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = notification_mark_read(user=request.user, notification_ids=serializer.validated_data.get("ids"))
+        return Response({"marked": count})

@@ -1,0 +1,63 @@
+"""Excel exports shared by every list page.
+
+Text that a spreadsheet would read as a formula (=, +, -, @, tab, CR at the start) is
+stored as plain text with a quote prefix, so exported evidence can never run.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(ws, value):
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: write the local (Asia/Shanghai) wall time.
+        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    elif value is not None and not isinstance(value, (int, float, datetime.date, str)):
+        value = str(value)
+    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def write_sheet(
+    wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] | None = None
+):
+    ws = wb.create_sheet(title=title[:31])
+    ws.freeze_panes = "A2"
+    for index, width in enumerate(widths or [max(12, len(str(h)) * 2 + 2) for h in headers], start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    header_cells = []
+    for header in headers:
+        cell = safe_cell(ws, str(header))
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([safe_cell(ws, value) for value in row])
+    return ws
+
+
+def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    wb = Workbook(write_only=True)
+    write_sheet(wb, title, headers, rows)
+    response = HttpResponse(content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    wb.save(response)
+    return response

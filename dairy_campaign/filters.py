@@ -1,0 +1,59 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AgencyKind, Role
+from .forms import bootstrapify
+from .models import Agency, Notification, User
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Filter forms share the Bootstrap look of every other form."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            bootstrapify(form)
+            form._styled = True
+        return form
+
+
+class AgencyFilter(StyledFilterSet):
+    kind = django_filters.ChoiceFilter(choices=AgencyKind.choices, label=_("kind"))
+    jurisdiction = django_filters.CharFilter(
+        field_name="jurisdiction__code", lookup_expr="startswith", label=_("jurisdiction code")
+    )
+    q = django_filters.CharFilter(method="search", label=_("search"))
+
+    class Meta:
+        model = Agency
+        fields = ["kind", "jurisdiction"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
+
+
+class UserFilter(StyledFilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
+    kind = django_filters.ChoiceFilter(field_name="agency__kind", choices=AgencyKind.choices, label=_("agency kind"))
+    jurisdiction = django_filters.CharFilter(
+        field_name="agency__jurisdiction__code", lookup_expr="startswith", label=_("jurisdiction code")
+    )
+    is_active = django_filters.BooleanFilter(label=_("active"))
+    q = django_filters.CharFilter(method="search", label=_("search"))
+
+    class Meta:
+        model = User
+        fields = ["role", "kind", "jurisdiction", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
+
+
+class NotificationFilter(StyledFilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("unread"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]

@@ -1,0 +1,14 @@
+from .agencies import Agency, User
+from .campaigns import Campaign, Phase, ResponsibilityLetter
+from .jurisdictions import Jurisdiction
+from .notifications import Notification
+
+__all__ = [
+    "Agency",
+    "Campaign",
+    "Jurisdiction",
+    "Notification",
+    "Phase",
+    "ResponsibilityLetter",
+    "User",
+]

@@ -1,0 +1,49 @@
+"""Navigation by role. Each app's AppConfig may declare `nav_items`; the core reads them
+through the app registry, so it never imports a domain app."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    roles: frozenset[str] | None = None  # None: every role
+    kinds: frozenset[str] | None = None  # None: every agency kind
+    order: int = 100
+
+    def shown_to(self, user) -> bool:
+        if user.is_superuser:
+            return True
+        if self.roles is not None and user.role not in self.roles:
+            return False
+        return self.kinds is None or user.kind in self.kinds
+
+
+CORE_NAV = [
+    NavItem("home", _("Home"), order=0),
+    NavItem("campaign", _("Campaign"), order=10),
+    NavItem("letters", _("Responsibility letters"), order=11),
+    NavItem("agency_list", _("Agencies"), order=90),
+    NavItem("user_list", _("Accounts"), roles=frozenset({Role.ADMIN}), order=91),
+]
+
+
+def nav_for(user) -> list[dict]:
+    items = list(CORE_NAV)
+    for config in apps.get_app_configs():
+        items.extend(getattr(config, "nav_items", ()))
+    shown = []
+    for item in sorted(items, key=lambda i: i.order):
+        if item.shown_to(user):
+            try:
+                shown.append({"url": reverse(item.url_name), "label": item.label, "name": item.url_name})
+            except NoReverseMatch:
+                continue
+    return shown

@@ -1,0 +1,87 @@
+"""The audit trail every app uses: who, when, what before and after, and why.
+
+History rows are written by django-simple-history; services only say who acts and why
+through `audited_save`, so a change made anywhere carries its actor and reason.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+from django.http import Http404
+
+
+def audited_save(instance: models.Model, *, actor, reason: str = "", validate: bool = True):
+    """Validate and save `instance`, recording `actor` and `reason` in its history row."""
+    if validate:
+        instance.full_clean()
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: object
+    who: object
+    kind: str
+    reason: str
+    changes: list[FieldChange]
+
+
+def _shown(model, record, name):
+    """A field's value as people read it: the label of a choice, the key of a relation."""
+    field = model._meta.get_field(name)
+    value = getattr(record, field.attname, None)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def _change(model, name, before, after) -> FieldChange:
+    label = str(model._meta.get_field(name).verbose_name)
+    return FieldChange(name, label, before and _shown(model, before, name), _shown(model, after, name))
+
+
+def history_of(obj) -> list[HistoryEntry]:
+    """Every version of `obj`, newest first, each with its changes against the one before."""
+    model = type(obj)
+    tracked = [f.name for f in obj.history.model.tracked_fields if f.name != "id"]
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries, previous = [], None
+    for record in records:
+        if previous is None:
+            names = tracked
+        else:
+            names = [c.field for c in record.diff_against(previous).changes]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                kind=record.get_history_type_display(),
+                reason=record.history_change_reason or "",
+                changes=[_change(model, n, previous, record) for n in names],
+            )
+        )
+        previous = record
+    return list(reversed(entries))
+
+
+def audited_model(label: str) -> type[models.Model]:
+    """The model for `app_label.model_name` if it keeps a history and is scoped; else 404."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not hasattr(model, "history") or not hasattr(model._default_manager, "visible_to"):
+        raise Http404
+    return model
