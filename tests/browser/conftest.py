@@ -34,7 +34,7 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A phone-sized page (the inspectors' usual screen)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -5,7 +5,7 @@ from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.services.audit import audited_save, history_of
 from dairy_campaign.services.users import user_update
 
-from ..factories import AgencyFactory, member, place
+from ..factories import AgencyFactory, UserFactory, member, place
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,15 @@ def test_the_history_of_a_foreign_record_is_a_404(client):
 def test_models_without_an_audit_trail_have_no_history_page(client, county_inspector, label):
     client.force_login(county_inspector)
     assert client.get(reverse("history", args=[label, 1])).status_code == 404
+
+
+def test_a_change_in_the_back_office_is_in_the_history_with_its_author(client):
+    root = UserFactory(is_superuser=True, is_staff=True, agency=None, role="")
+    agency = AgencyFactory(kind=AgencyKind.AIC, jurisdiction=place("320115"))
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:core_agency_change", args=[agency.pk]),
+        {"kind": agency.kind, "jurisdiction": agency.jurisdiction_id, "name": "后台改名", "name_en": ""},
+    )
+    assert response.status_code == 302
+    assert history_of(agency)[0].who == root

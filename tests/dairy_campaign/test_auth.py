@@ -79,7 +79,8 @@ def test_a_session_ends_after_thirty_idle_minutes(client, county_inspector):
 
 def test_the_interface_is_chinese_by_default_and_switches_to_english(client, county_inspector, campaign):
     client.force_login(county_inspector)
-    page = client.get(reverse("home")).content.decode()
+    # Chinese even for a browser set to English, until the user switches.
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in page and "消息" in page
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert response.status_code == 302
