@@ -7,8 +7,10 @@ through `audited_save`, so a change made anywhere carries its actor and reason.
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 def audited_save(instance: models.Model, *, actor, reason: str = "", validate: bool = True):
@@ -39,11 +41,18 @@ class HistoryEntry:
 
 
 def _shown(model, record, name):
-    """A field's value as people read it: the label of a choice, the key of a relation."""
+    """A field's value as people read it: a choice's label, a related record's name, yes/no."""
     field = model._meta.get_field(name)
     value = getattr(record, field.attname, None)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if field.is_relation and value is not None:
+        try:
+            return str(getattr(record, field.name))
+        except ObjectDoesNotExist:
+            return value  # the related record was deleted since
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     return value
 
 
@@ -60,7 +69,7 @@ def history_of(obj) -> list[HistoryEntry]:
     entries, previous = [], None
     for record in records:
         if previous is None:
-            names = tracked
+            names = [n for n in tracked if getattr(record, n, None) not in (None, "")]
         else:
             names = [c.field for c in record.diff_against(previous).changes]
         entries.append(
