@@ -76,3 +76,28 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    """An account as its administrator sees it; writes go through the account services."""
+
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    reason = serializers.CharField(write_only=True, required=False, max_length=500)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "agency",
+            "role",
+            "is_active",
+            "last_login",
+            "password",
+            "reason",
+        ]
+        read_only_fields = ["last_login"]

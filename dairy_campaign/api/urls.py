@@ -9,6 +9,7 @@ router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
 router.register("phases", views.PhaseViewSet, basename="phase")
 router.register("responsibility-letters", views.LetterViewSet, basename="letter")
+router.register("users", views.AccountViewSet, basename="account")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -1,6 +1,8 @@
 """The API twins of the core pages: same services, same `visible_to(user)` scoping."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,10 +10,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..filters import AgencyFilter, NotificationFilter
-from ..models import Agency, Campaign, Jurisdiction, Notification, Phase, ResponsibilityLetter
+from ..filters import AgencyFilter, NotificationFilter, UserFilter
+from ..models import Agency, Campaign, Jurisdiction, Notification, Phase, ResponsibilityLetter, User
 from ..services.campaigns import campaign_current, letter_record
 from ..services.notifications import notification_mark_read
+from ..services.users import require_admin, user_create, user_set_password, user_update
 from . import serializers as s
 
 
@@ -72,6 +75,34 @@ class LetterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise Http404
         letter = letter_record(actor=request.user, campaign=campaign, **serializer.validated_data)
         return Response(self.get_serializer(letter).data, status=status.HTTP_201_CREATED)
+
+
+class AccountViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Accounts of the administrator's jurisdiction and below (the accounts page's twin)."""
+
+    serializer_class = s.AccountSerializer
+    filterset_class = UserFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        require_admin(self.request.user)
+        return User.objects.visible_to(self.request.user).select_related("agency")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("reason", None)
+        if "password" not in data:
+            raise ValidationError({"password": _("Give an initial password.")})
+        serializer.instance = user_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("username", None)
+        if "password" in data:
+            user_set_password(actor=self.request.user, user=serializer.instance, password=data.pop("password"))
+        reason = data.pop("reason", "")
+        if data:
+            user_update(actor=self.request.user, user=serializer.instance, reason=reason, **data)
 
 
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):

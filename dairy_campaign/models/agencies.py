@@ -21,9 +21,11 @@ AGENCY_SUFFIX = {
 }
 
 
-class AgencyQuerySet(ScopedQuerySet):
+class AdministeredQuerySet(ScopedQuerySet):
+    """Departments and accounts are managed by account administrators, within their
+    jurisdiction and below."""
+
     def editable_by(self, user):
-        # Departments are set up by account administrators, within their jurisdiction.
         if user.is_authenticated and user.is_superuser:
             return self.all()
         if getattr(user, "role", None) != Role.ADMIN:
@@ -44,7 +46,7 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
 
-    objects = AgencyQuerySet.as_manager()
+    objects = AdministeredQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -59,16 +61,8 @@ class Agency(models.Model):
         return self.name
 
 
-class UserQuerySet(ScopedQuerySet):
+class UserQuerySet(AdministeredQuerySet):
     scope_field = "agency__jurisdiction"
-
-    def editable_by(self, user):
-        # Accounts are managed by administrators of the same jurisdiction or above.
-        if user.is_authenticated and user.is_superuser:
-            return self.all()
-        if getattr(user, "role", None) != Role.ADMIN:
-            return self.none()
-        return self.visible_to(user)
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):

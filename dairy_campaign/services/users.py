@@ -16,8 +16,14 @@ def user_record_login(sender, user, **kwargs):
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
 
 
-def _check_admin_over(actor, agency: Agency):
-    if not Agency.objects.editable_by(actor).filter(pk=agency.pk).exists():
+def require_admin(user):
+    """Account pages and endpoints are for account administrators only."""
+    if not (user.is_superuser or user.role == Role.ADMIN):
+        raise PermissionDenied(_("Only account administrators manage accounts."))
+
+
+def _check_admin_over(actor, record: Agency | User):
+    if not type(record).objects.editable_by(actor).filter(pk=record.pk).exists():
         raise PermissionDenied(_("You can only manage accounts of your own jurisdiction and below."))
 
 
@@ -38,8 +44,7 @@ def user_update(*, actor, user: User, reason: str, **fields) -> User:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
-    if not User.objects.editable_by(actor).filter(pk=user.pk).exists():
-        raise PermissionDenied(_("You can only manage accounts of your own jurisdiction and below."))
+    _check_admin_over(actor, user)
     if "agency" in fields:
         _check_admin_over(actor, fields["agency"])
     if user.pk == actor.pk and (fields.get("is_active") is False or fields.get("role", Role.ADMIN) != Role.ADMIN):
@@ -53,8 +58,7 @@ def user_update(*, actor, user: User, reason: str, **fields) -> User:
 
 @transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> User:
-    if not User.objects.editable_by(actor).filter(pk=user.pk).exists():
-        raise PermissionDenied(_("You can only manage accounts of your own jurisdiction and below."))
+    _check_admin_over(actor, user)
     validate_password(password, user)
     user.set_password(password)
     return audited_save(user, actor=actor, reason=_("Password reset by an administrator"))

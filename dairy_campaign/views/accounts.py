@@ -2,23 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..choices import Role
 from ..filters import AgencyFilter, UserFilter
 from ..forms import PasswordResetForm, UserCreateForm, UserEditForm
 from ..models import Agency, User
-from ..services.users import user_create, user_set_password, user_update
+from ..services.users import require_admin, user_create, user_set_password, user_update
 from .forms_support import add_service_errors
 from .lists import ScopedListView
-
-
-def _require_admin(user):
-    if not (user.is_superuser or user.role == Role.ADMIN):
-        raise PermissionDenied(_("Only account administrators manage accounts."))
 
 
 class UserListView(ScopedListView):
@@ -38,7 +32,7 @@ class UserListView(ScopedListView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            _require_admin(request.user)
+            require_admin(request.user)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -58,7 +52,7 @@ class AgencyListView(ScopedListView):
 
 @login_required
 def user_new(request):
-    _require_admin(request.user)
+    require_admin(request.user)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +67,7 @@ def user_new(request):
 
 @login_required
 def user_edit(request, pk):
-    _require_admin(request.user)
+    require_admin(request.user)
     account = get_object_or_404(User.objects.visible_to(request.user).select_related("agency"), pk=pk)
     initial = {f: getattr(account, f) for f in ("full_name", "email", "phone", "agency", "role", "is_active")}
     form = UserEditForm(request.POST or None, initial=initial, actor=request.user)
@@ -92,7 +86,7 @@ def user_edit(request, pk):
 
 @login_required
 def user_password(request, pk):
-    _require_admin(request.user)
+    require_admin(request.user)
     account = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -49,58 +49,31 @@ def test_the_current_campaign_with_phases_and_countdown(api, county_inspector, c
     assert "days_to_deadline" in body
 
 
+def post_letter(api, jurisdiction="320115", content=b"%PDF-1.4\n%%EOF\n"):
+    upload = SimpleUploadedFile("l.pdf", content, content_type="application/pdf")
+    letter = {"jurisdiction": jurisdiction, "signed_on": "2026-04-20", "issuer_signatory": "甲", "signatory": "乙"}
+    return api.post("/api/v1/responsibility-letters/", {**letter, "document": upload}, format="multipart")
+
+
 def test_a_letter_is_recorded_through_the_api_by_the_same_service(api, campaign):
     fso = member("320100", AgencyKind.FSO, Role.REVIEWER)
     api.force_authenticate(fso)
-    upload = SimpleUploadedFile("l.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    response = api.post(
-        "/api/v1/responsibility-letters/",
-        {
-            "jurisdiction": "320115",
-            "signed_on": "2026-04-20",
-            "issuer_signatory": "甲",
-            "signatory": "乙",
-            "document": upload,
-        },
-        format="multipart",
-    )
+    response = post_letter(api)
     assert response.status_code == 201, response.content
     assert ResponsibilityLetter.objects.get().recorded_by == fso
 
 
 def test_a_bad_letter_through_the_api_is_a_400_that_changes_nothing(api, campaign):
     api.force_authenticate(member("320100", AgencyKind.FSO, Role.REVIEWER))
-    upload = SimpleUploadedFile("l.pdf", b"not a pdf", content_type="application/pdf")
-    response = api.post(
-        "/api/v1/responsibility-letters/",
-        {
-            "jurisdiction": "320324",
-            "signed_on": "2026-04-20",
-            "issuer_signatory": "甲",
-            "signatory": "乙",
-            "document": upload,
-        },
-        format="multipart",
-    )
+    response = post_letter(api, jurisdiction="320324", content=b"not a pdf")
     assert response.status_code == 400 and "jurisdiction" in response.json()
     assert not ResponsibilityLetter.objects.exists()
 
 
 def test_a_read_only_user_cannot_record_letters_through_the_api(api, campaign):
     api.force_authenticate(member("320100", AgencyKind.FSO, Role.VIEWER))
-    upload = SimpleUploadedFile("l.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    response = api.post(
-        "/api/v1/responsibility-letters/",
-        {
-            "jurisdiction": "320115",
-            "signed_on": "2026-04-20",
-            "issuer_signatory": "甲",
-            "signatory": "乙",
-            "document": upload,
-        },
-        format="multipart",
-    )
-    assert response.status_code == 403
+    assert post_letter(api).status_code == 403
+    assert not ResponsibilityLetter.objects.exists()
 
 
 def test_notifications_are_personal_and_marked_read(api, county_inspector):
@@ -119,3 +92,38 @@ def test_the_openapi_schema_and_docs_are_served_offline(client, county_inspector
     assert schema.status_code == 200 and b"/api/v1/responsibility-letters/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+def test_an_admin_manages_accounts_through_the_api_with_the_same_rules(api, city_admin):
+    agency = AgencyFactory(kind=AgencyKind.QTS, jurisdiction=place("320115"))
+    api.force_authenticate(city_admin)
+    created = api.post(
+        "/api/v1/users/",
+        {
+            "username": "lisi",
+            "full_name": "李四",
+            "agency": agency.pk,
+            "role": Role.INSPECTOR,
+            "password": "Strong-pass-2026",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    weak = api.post(
+        "/api/v1/users/",
+        {"username": "wangwu", "full_name": "王五", "agency": agency.pk, "role": Role.INSPECTOR, "password": "weak"},
+        format="json",
+    )
+    assert weak.status_code == 400
+    changed = api.patch(
+        f"/api/v1/users/{created.json()['id']}/", {"role": Role.REVIEWER, "reason": "晋升"}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["role"] == Role.REVIEWER
+
+
+def test_accounts_of_another_city_are_a_404_and_non_admins_a_403(api, city_admin, county_inspector):
+    foreign = member("320324", AgencyKind.QTS, Role.INSPECTOR)
+    api.force_authenticate(city_admin)
+    assert api.get(f"/api/v1/users/{foreign.pk}/").status_code == 404
+    api.force_authenticate(county_inspector)
+    assert api.get("/api/v1/users/").status_code == 403

@@ -19,6 +19,8 @@ def test_healthz_is_503_naming_what_is_down(client, monkeypatch):
 
 def test_healthz_reports_an_unreachable_broker(client, monkeypatch):
     # A separate app pointed at a closed port, so the real app's connection pool is untouched.
-    monkeypatch.setattr("dairy_campaign.views.health.celery_app", Celery(broker="redis://127.0.0.1:1/0"))
+    monkeypatch.setattr(
+        "dairy_campaign.views.health.celery_app", Celery(broker="redis://127.0.0.1:1/0", set_as_current=False)
+    )
     response = client.get(reverse("healthz"))
     assert response.status_code == 503 and response.json() == {"database": "ok", "broker": "down"}
