@@ -84,8 +84,11 @@ class AccountViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     filterset_class = UserFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require_admin(request.user)
+
     def get_queryset(self):
-        require_admin(self.request.user)
         return User.objects.visible_to(self.request.user).select_related("agency")
 
     def perform_create(self, serializer):

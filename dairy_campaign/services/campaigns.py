@@ -4,7 +4,7 @@ import datetime
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,7 +105,13 @@ def letter_record(
         document_sha256=_sha256(document),
     )
     letter.document.save(document.name, document, save=False)
-    return audited_save(letter, actor=actor, reason=_("Responsibility letter recorded"))
+    try:
+        with transaction.atomic():
+            return audited_save(letter, actor=actor, reason=_("Responsibility letter recorded"))
+    except IntegrityError:
+        # Another clerk recorded the same letter a moment ago.
+        letter.document.delete(save=False)
+        raise ValidationError({"jurisdiction": _("A letter with this jurisdiction is already recorded.")}) from None
 
 
 def _sha256(upload) -> str:

@@ -18,7 +18,7 @@ def user_record_login(sender, user, **kwargs):
 
 def require_admin(user):
     """Account pages and endpoints are for account administrators only."""
-    if not (user.is_superuser or user.role == Role.ADMIN):
+    if not (user.is_superuser or getattr(user, "role", None) == Role.ADMIN):
         raise PermissionDenied(_("Only account administrators manage accounts."))
 
 

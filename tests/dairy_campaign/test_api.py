@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
@@ -127,3 +129,9 @@ def test_accounts_of_another_city_are_a_404_and_non_admins_a_403(api, city_admin
     assert api.get(f"/api/v1/users/{foreign.pk}/").status_code == 404
     api.force_authenticate(county_inspector)
     assert api.get("/api/v1/users/").status_code == 403
+
+
+def test_the_openapi_schema_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)

@@ -29,6 +29,7 @@ def test_check_deploy_is_clean_under_production_settings():
 def test_the_settings_refuse_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     env["DJANGO_SETTINGS_MODULE"] = "dairy_campaign.settings"
+    env["DJANGO_ENV_FILE"] = os.devnull  # ignore a developer's local .env
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd="/",
