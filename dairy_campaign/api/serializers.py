@@ -101,3 +101,11 @@ class AccountSerializer(serializers.ModelSerializer):
             "reason",
         ]
         read_only_fields = ["last_login"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            # Another jurisdiction's agency is a validation error (400), not a lookup.
+            fields["agency"].queryset = Agency.objects.editable_by(request.user)
+        return fields

@@ -94,6 +94,7 @@ class AccountViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("reason", None)
+        data.pop("is_active", None)  # a new account starts active
         if "password" not in data:
             raise ValidationError({"password": _("Give an initial password.")})
         serializer.instance = user_create(actor=self.request.user, **data)

@@ -127,6 +127,19 @@ def test_accounts_of_another_city_are_a_404_and_non_admins_a_403(api, city_admin
     foreign = member("320324", AgencyKind.QTS, Role.INSPECTOR)
     api.force_authenticate(city_admin)
     assert api.get(f"/api/v1/users/{foreign.pk}/").status_code == 404
+    placed_abroad = api.post(
+        "/api/v1/users/",
+        {
+            "username": "zhao",
+            "full_name": "赵",
+            "agency": foreign.agency_id,
+            "role": Role.INSPECTOR,
+            "password": "Strong-pass-2026",
+            "is_active": False,
+        },
+        format="json",
+    )
+    assert placed_abroad.status_code == 400 and "agency" in placed_abroad.json()
     api.force_authenticate(county_inspector)
     assert api.get("/api/v1/users/").status_code == 403
 
