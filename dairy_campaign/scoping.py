@@ -8,7 +8,7 @@ province, 3201 for Nanjing, 320102 for Xuanwu district.
 
 from django.db import models
 
-from .ownership import WRITE_ROLES, kinds_owning
+from .ownership import WRITE_ROLES, kinds_owning, owned_values
 
 
 def level_of(code: str) -> str:
@@ -52,12 +52,16 @@ class ScopedQuerySet(models.QuerySet):
     Subclasses set:
     - `scope_field`: path to the record's Jurisdiction (e.g. "operator__county");
     - `owner_domain`: key into OWNERS for records one set of agency kinds writes, or
-    - `owner_kind_field`: path to a field holding the owning agency kind per row.
+    - `owner_kind_field`: path to a field holding the owning agency kind per row, or
+    - `owner_prefix` + `owner_value_field`: rows whose `<prefix>.<value>` domain in OWNERS
+      lists the user's kind (e.g. "licence" + "type": QTS writes production licences).
     """
 
     scope_field = "jurisdiction"
     owner_domain: str | None = None
     owner_kind_field: str | None = None
+    owner_prefix: str | None = None
+    owner_value_field: str | None = None
 
     def within(self, prefix: str):
         return self.filter(**{f"{self.scope_field}__code__startswith": prefix})
@@ -80,4 +84,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if self.owner_kind_field:
             visible = visible.filter(**{self.owner_kind_field: user_kind(user)})
+        if self.owner_prefix:
+            owned = owned_values(self.owner_prefix, user_kind(user))
+            visible = visible.filter(**{f"{self.owner_value_field}__in": owned})
         return visible

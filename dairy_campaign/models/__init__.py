@@ -2,6 +2,7 @@ from .agencies import Agency, User
 from .campaigns import Campaign, Phase, ResponsibilityLetter
 from .jurisdictions import Jurisdiction
 from .notifications import Notification
+from .transitions import StateChange
 
 __all__ = [
     "Agency",
@@ -10,5 +11,6 @@ __all__ = [
     "Notification",
     "Phase",
     "ResponsibilityLetter",
+    "StateChange",
     "User",
 ]

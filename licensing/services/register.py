@@ -1,0 +1,78 @@
+"""The operator register (摸清底数) and its vehicles."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dairy_campaign.ownership import WRITE_ROLES, owned_values
+from dairy_campaign.scoping import may_write, user_kind, user_scope_prefix
+from dairy_campaign.services.audit import audited_save
+
+from ..models import Operator, Vehicle
+from .common import require_editable
+
+OPERATOR_FIELDS = {
+    "kind",
+    "name",
+    "credit_code",
+    "county",
+    "address",
+    "contact_person",
+    "phone",
+    "registered_with_aic",
+    "infant_formula",
+    "scale_farm",
+    "herd_size",
+    "arrangement",
+    "actual_operator",
+}
+
+
+def check_may_register(actor, *, kind: str, county_code: str):
+    """The actor's department keeps operators of `kind`, in a county within its scope."""
+    if actor.is_superuser:
+        return
+    if actor.role not in WRITE_ROLES or kind not in owned_values("operator", user_kind(actor)):
+        raise PermissionDenied(_("Your department does not keep operators of this kind."))
+    prefix = user_scope_prefix(actor)
+    if prefix is None or not county_code.startswith(prefix):
+        raise ValidationError({"county": _("Choose a county within your jurisdiction.")})
+
+
+@transaction.atomic
+def operator_create(*, actor, reason: str = "", **fields) -> Operator:
+    unknown = set(fields) - OPERATOR_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    operator = Operator(**fields)
+    check_may_register(actor, kind=operator.kind, county_code=operator.county_id or "")
+    if operator.credit_code == "":
+        operator.credit_code = None
+    return audited_save(operator, actor=actor, reason=reason or _("Registered"))
+
+
+@transaction.atomic
+def operator_update(*, actor, operator: Operator, reason: str, **fields) -> Operator:
+    """Correct a register entry. Status changes go through the licensing decisions."""
+    unknown = set(fields) - OPERATOR_FIELDS
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    require_editable(actor, operator)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the change.")})
+    for name, value in fields.items():
+        setattr(operator, name, value)
+    check_may_register(actor, kind=operator.kind, county_code=operator.county_id)
+    if operator.credit_code == "":
+        operator.credit_code = None
+    return audited_save(operator, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def vehicle_register(*, actor, owner: Operator, plate: str, capacity_tonnes) -> Vehicle:
+    vehicle = Vehicle(owner=owner, plate=plate.strip().upper(), capacity_tonnes=capacity_tonnes)
+    if not Operator.objects.visible_to(actor).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("Choose an operator within your jurisdiction.")})
+    if not actor.is_superuser and not may_write(actor, "licence.transport"):
+        raise PermissionDenied(_("Raw-milk vehicles are registered by the agriculture department."))
+    return audited_save(vehicle, actor=actor, reason=_("Vehicle registered"))
