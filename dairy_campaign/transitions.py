@@ -57,7 +57,15 @@ def transition(
     )
 
 
-def state_changes(obj):
-    return StateChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-    ).select_related("actor")
+def state_changes(obj, field: str = "status") -> list[StateChange]:
+    """The record's transitions, oldest first, each with the labels of its two states."""
+    labels = dict(obj._meta.get_field(field).flatchoices)
+    changes = list(
+        StateChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).select_related("actor")
+    )
+    for change in changes:
+        change.from_label = labels.get(change.from_state, change.from_state)
+        change.to_label = labels.get(change.to_state, change.to_state)
+    return changes

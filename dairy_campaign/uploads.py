@@ -1,5 +1,7 @@
 """Checks on uploaded evidence: size and real content type (not the file name)."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -32,3 +34,12 @@ def validate_document(upload) -> str:
     if content_type is None:
         raise ValidationError({"document": _("Only PDF, JPEG or PNG documents are accepted.")})
     return content_type
+
+
+def upload_sha256(upload) -> str:
+    """The SHA-256 of an uploaded file, kept beside it as evidence of its content."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

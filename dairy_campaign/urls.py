@@ -40,6 +40,7 @@ auth_patterns = [
 
 api_patterns = [
     path("api/v1/", include("dairy_campaign.api.urls")),
+    path("api/v1/", include("licensing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -52,4 +53,5 @@ urlpatterns = [
     *auth_patterns,
     *api_patterns,
     *core_patterns,
+    path("licensing/", include("licensing.urls")),
 ]

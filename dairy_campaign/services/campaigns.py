@@ -1,7 +1,6 @@
 """The campaign calendar (P1) and the responsibility letters signed level by level (P2)."""
 
 import datetime
-import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..models import Campaign, Jurisdiction, Phase, ResponsibilityLetter
 from ..models.campaigns import PhaseKind
 from ..scoping import may_write
-from ..uploads import validate_document
+from ..uploads import upload_sha256, validate_document
 from .audit import audited_save
 
 
@@ -102,7 +101,7 @@ def letter_record(
         issuer_signatory=issuer_signatory,
         signatory=signatory,
         recorded_by=actor,
-        document_sha256=_sha256(document),
+        document_sha256=upload_sha256(document),
     )
     letter.document.save(document.name, document, save=False)
     try:
@@ -112,11 +111,3 @@ def letter_record(
         # Another clerk recorded the same letter a moment ago.
         letter.document.delete(save=False)
         raise ValidationError({"jurisdiction": _("A letter with this jurisdiction is already recorded.")}) from None
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()

@@ -8,6 +8,7 @@ from .choices import (
     ReviewOutcome,
     ScopeCategory,
 )
+from .imports import ImportStatus, RegisterImport
 from .licences import ClosureNotice, FollowUpMeasure, Licence
 from .register import Operator, Vehicle
 
@@ -15,6 +16,7 @@ __all__ = [
     "Arrangement",
     "ClosureNotice",
     "FollowUpMeasure",
+    "ImportStatus",
     "Licence",
     "LicenceStatus",
     "LicenceType",
@@ -22,6 +24,7 @@ __all__ = [
     "Operator",
     "OperatorKind",
     "OperatorStatus",
+    "RegisterImport",
     "ReviewOutcome",
     "ScopeCategory",
     "Vehicle",

@@ -26,6 +26,15 @@ class Licence(models.Model):
     vehicle = models.ForeignKey(
         Vehicle, verbose_name=_("vehicle"), null=True, blank=True, on_delete=models.PROTECT, related_name="permits"
     )
+    station = models.ForeignKey(
+        Operator,
+        verbose_name=_("purchase station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="station_licences",
+        help_text=_("For a purchase licence: the station it covers, run by the holder."),
+    )
     number = models.CharField(_("licence number"), max_length=60, blank=True)
     issuing_agency = models.ForeignKey(
         "core.Agency", verbose_name=_("issuing agency"), on_delete=models.PROTECT, related_name="licences"
@@ -66,6 +75,10 @@ class Licence(models.Model):
             errors["vehicle"] = _("Only transport permits name a vehicle.")
         if self.vehicle_id and self.operator_id and self.vehicle.owner_id != self.operator_id:
             errors["vehicle"] = _("The vehicle belongs to another operator.")
+        if self.station_id and (self.type != LicenceType.PURCHASE or self.station.kind != "purchase_station"):
+            errors["station"] = _(
+                "Only a purchase licence names a station, and it must be a raw-milk purchase station."
+            )
         unknown = set(self.scope or []) - set(ScopeCategory.values)
         if unknown:
             errors["scope"] = _("Unknown categories: %s") % ", ".join(sorted(unknown))

@@ -5,16 +5,19 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dairy_campaign.choices import AgencyKind
 from dairy_campaign.models import Agency
+from dairy_campaign.ownership import DECIDE_ROLES
 from dairy_campaign.scoping import may_write
 from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.services.notifications import notify_agencies
 from dairy_campaign.transitions import transition
-from dairy_campaign.uploads import validate_document
+from dairy_campaign.uploads import upload_sha256, validate_document
 
 from ..models import (
     ClosureNotice,
@@ -36,7 +39,7 @@ S = LicenceStatus
 LIFECYCLE = {
     S.APPLIED: frozenset({S.GRANTED, S.REFUSED}),
     S.GRANTED: frozenset({S.UNDER_REVIEW, S.EXPIRED, S.CANCELLED, S.CLOSED}),
-    S.UNDER_REVIEW: frozenset({S.GRANTED, S.RECTIFYING, S.CLOSED}),
+    S.UNDER_REVIEW: frozenset({S.GRANTED, S.RECTIFYING, S.CANCELLED, S.CLOSED}),
     S.RECTIFYING: frozenset({S.GRANTED, S.REVOKED, S.CANCELLED, S.CLOSED}),
 }
 
@@ -73,7 +76,14 @@ def _check_eligibility(licence_type: str, operator: Operator):
 
 @transaction.atomic
 def licence_apply(
-    *, actor, operator: Operator, type: str, applied_on: datetime.date | None = None, vehicle=None, scope=()
+    *,
+    actor,
+    operator: Operator,
+    type: str,
+    applied_on: datetime.date | None = None,
+    vehicle=None,
+    station=None,
+    scope=(),
 ) -> Licence:
     """Record an application with the department that decides it."""
     if not actor.is_superuser and not may_write(actor, f"licence.{type}"):
@@ -85,6 +95,7 @@ def licence_apply(
         type=type,
         operator=operator,
         vehicle=vehicle,
+        station=station,
         scope=sorted(set(scope)),
         issuing_agency=actor.agency,
         applied_on=applied_on or local_today(),
@@ -145,21 +156,29 @@ def licence_refuse(*, actor, licence: Licence, reason: str, legal_basis: str = "
 
 
 @transaction.atomic
-def licence_start_review(*, actor, licence: Licence, reason: str, document_number: str = "") -> Licence:
+def licence_start_review(
+    *, actor, licence: Licence, reason: str, legal_basis: str = "", document_number: str = ""
+) -> Licence:
     """L1: an existing licence is re-reviewed (重新审核) against the conditions."""
-    _decide(licence, actor=actor, to=S.UNDER_REVIEW, reason=reason, document_number=document_number)
+    _decide(
+        licence, actor=actor, to=S.UNDER_REVIEW, reason=reason, legal_basis=legal_basis, document_number=document_number
+    )
     return licence
 
 
 @transaction.atomic
-def licence_pass_review(*, actor, licence: Licence, reason: str, document_number: str = "") -> Licence:
+def licence_pass_review(
+    *, actor, licence: Licence, reason: str, legal_basis: str = "", document_number: str = ""
+) -> Licence:
     """L1: the re-review (or the rectification) passed; the licence stays valid."""
+    # A licence that passes only after rectification keeps its failed re-review on record.
     outcome = licence.review_outcome if licence.status == S.RECTIFYING else ReviewOutcome.PASSED
     _decide(
         licence,
         actor=actor,
         to=S.GRANTED,
         reason=reason,
+        legal_basis=legal_basis,
         document_number=document_number,
         reviewed_on=local_today(),
         review_outcome=outcome,
@@ -208,6 +227,49 @@ def licence_withdraw(
     return _open_follow_ups(licence, [MeasureKind.RECOVER_INVOICES, MeasureKind.DISMANTLE_EQUIPMENT], actor)
 
 
+def _revoke(**kwargs):
+    return licence_withdraw(to=S.REVOKED, **kwargs)
+
+
+def _cancel(**kwargs):
+    return licence_withdraw(to=S.CANCELLED, **kwargs)
+
+
+# The decisions a reviewer takes on a licence, by name, with the states each starts from.
+# Pages and API offer exactly these.
+LICENCE_ACTIONS = {
+    "grant": (frozenset({S.APPLIED}), licence_grant),
+    "refuse": (frozenset({S.APPLIED}), licence_refuse),
+    "start_review": (frozenset({S.GRANTED}), licence_start_review),
+    "pass_review": (frozenset({S.UNDER_REVIEW, S.RECTIFYING}), licence_pass_review),
+    "order_rectification": (frozenset({S.UNDER_REVIEW}), licence_order_rectification),
+    "revoke": (frozenset({S.RECTIFYING}), _revoke),
+    "cancel": (frozenset({S.GRANTED, S.UNDER_REVIEW, S.RECTIFYING}), _cancel),
+}
+
+
+def licence_actions_for(actor, licence: Licence) -> list[str]:
+    """The decisions `actor` may take on `licence` now (empty for non-reviewers)."""
+    if not (actor.is_superuser or actor.role in DECIDE_ROLES):
+        return []
+    if not Licence.objects.editable_by(actor).filter(pk=licence.pk).exists():
+        return []
+    return [name for name, (states, _fn) in LICENCE_ACTIONS.items() if licence.status in states]
+
+
+def licence_act(*, actor, licence: Licence, action: str, **data):
+    """Take the named decision through its service."""
+    try:
+        states, service = LICENCE_ACTIONS[action]
+    except KeyError:
+        raise ValidationError(_("Unknown decision.")) from None
+    if licence.status not in states:
+        raise ValidationError(
+            _("This decision is not open for a licence that is %(status)s.") % {"status": licence.get_status_display()}
+        )
+    return service(actor=actor, licence=licence, **data)
+
+
 @transaction.atomic
 def licence_expire(*, licence: Licence, today: datetime.date | None = None) -> bool:
     """A valid licence past its expiry date lapses. Idempotent: run daily by beat."""
@@ -223,9 +285,11 @@ def station_close(*, actor, station: Operator, reason: str, legal_basis: str, do
     """L4: a raw-milk station ordered closed (责令关停): its licences close, its equipment is
     sealed or dismantled (tracked), and the closure is notified to the same-level quality
     supervision department and to the farms and dairy producers of the county."""
+    require_editable(actor, station, decide=True)
     if station.kind != OperatorKind.PURCHASE_STATION:
         raise ValidationError(_("Only raw-milk purchase stations are closed this way."))
-    licences = list(station.licences.filter(status__in=[S.GRANTED, S.UNDER_REVIEW, S.RECTIFYING]))
+    in_force = [S.GRANTED, S.UNDER_REVIEW, S.RECTIFYING]
+    licences = list(Licence.objects.filter(Q(station=station) | Q(operator=station), status__in=in_force))
     if not licences:
         raise ValidationError(_("The station holds no licence in force."))
     for licence in licences:
@@ -252,7 +316,7 @@ def _notify_closure(station: Operator, *, actor, reason: str, document_number: s
     notice = ClosureNotice.objects.create(station=station, sent_by=actor, text=text)
     notice.agencies.set(qts)
     notice.operators.set(neighbours)
-    url = f"/licensing/operators/{station.pk}/"
+    url = reverse("operator_detail", args=[station.pk])
     notify_agencies(agencies=qts, title=_("Station closed: %(name)s") % {"name": station.name}, body=text, url=url)
     return notice
 
@@ -280,7 +344,7 @@ def _open_follow_ups(licence: Licence, kinds: list[str], actor) -> list[FollowUp
         notify_agencies(
             agencies=[responsible],
             title=_("Follow-up due %(date)s: %(measure)s") % {"date": due.isoformat(), "measure": measure},
-            url="/licensing/follow-ups/",
+            url=reverse("follow_up_list"),
         )
     return measures
 
@@ -311,6 +375,7 @@ def seller_cancel_for_over_limit(
 ) -> list[Licence]:
     """L6: a seller found selling dairy over the melamine limit loses its licence and its
     business licence, without exception."""
+    require_editable(actor, seller, decide=True)
     if seller.kind not in SELLERS:
         raise ValidationError(_("L6 applies to sellers (wholesalers, supermarkets, retailers)."))
     basis = legal_basis or _("L6: sold dairy with melamine over the temporary limit")
@@ -345,5 +410,6 @@ def follow_up_complete(*, actor, measure: FollowUpMeasure, completed_on: datetim
     validate_document(evidence)
     measure.completed_on = completed_on
     measure.notes = notes
+    measure.evidence_sha256 = upload_sha256(evidence)
     measure.evidence.save(evidence.name, evidence, save=False)
     return audited_save(measure, actor=actor, reason=_("Completed"))

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ClosureNotice, FollowUpMeasure, Licence, Operator, Vehicle
+
+
+@admin.register(Operator)
+class OperatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "county", "credit_code", "status", "arrangement"]
+    list_filter = ["kind", "status", "arrangement"]
+    search_fields = ["name", "credit_code"]
+    raw_id_fields = ["county"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(SimpleHistoryAdmin):
+    list_display = ["plate", "owner", "capacity_tonnes"]
+    search_fields = ["plate"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(SimpleHistoryAdmin):
+    list_display = ["type", "number", "operator", "status", "issued_on", "expires_on"]
+    list_filter = ["type", "status"]
+    search_fields = ["number", "operator__name"]
+    raw_id_fields = ["operator", "vehicle", "station", "issuing_agency"]
+
+
+@admin.register(FollowUpMeasure)
+class FollowUpMeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "licence", "responsible", "due_on", "completed_on"]
+    list_filter = ["kind"]
+    raw_id_fields = ["licence", "responsible"]
+
+
+@admin.register(ClosureNotice)
+class ClosureNoticeAdmin(admin.ModelAdmin):
+    list_display = ["station", "sent_at", "sent_by"]
+    raw_id_fields = ["station", "sent_by"]

@@ -1,0 +1,79 @@
+"""The register import's API twin: same services, same `visible_to(user)` scoping."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from .imports import translated
+from .models import RegisterImport
+from .services.imports import register_import_commit, register_import_start
+
+
+class RegisterImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="Excel row number; 1 is the header, null the whole file.")
+    column = serializers.CharField(help_text="The column's Chinese header, empty for the whole file.")
+    message = serializers.CharField(help_text="In the request's language (Chinese by default).")
+
+
+class RegisterImportSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    committed_by = serializers.CharField(source="committed_by.username", read_only=True, default=None, allow_null=True)
+    percent = serializers.IntegerField(read_only=True)
+    finished = serializers.BooleanField(read_only=True)
+    errors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RegisterImport
+        fields = [
+            "id",
+            "file_name",
+            "file_sha256",
+            "created_by",
+            "created_at",
+            "status",
+            "total_rows",
+            "processed_rows",
+            "percent",
+            "finished",
+            "error_count",
+            "errors",
+            "committed_by",
+            "committed_count",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RegisterImportErrorSerializer(many=True))
+    def get_errors(self, job):
+        return [{"row": e["row"], "column": e["column"], "message": translated(e)} for e in job.errors]
+
+
+class RegisterUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The register, filled in on the template (.xlsx).")
+
+
+class RegisterImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Operator register imports (摸清底数, P1): upload a file for a dry run, follow its
+    progress and errors, then commit it (all rows or none)."""
+
+    serializer_class = RegisterImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    queryset = RegisterImport.objects.none()  # for the schema; rows come from get_queryset
+
+    def get_queryset(self):
+        return RegisterImport.objects.visible_to(self.request.user).select_related("created_by", "committed_by")
+
+    @extend_schema(request=RegisterUploadSerializer, responses={201: RegisterImportSerializer})
+    def create(self, request, *args, **kwargs):
+        upload = RegisterUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        job = register_import_start(actor=request.user, upload=upload.validated_data["file"])
+        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: RegisterImportSerializer})
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        job = register_import_commit(actor=request.user, job=self.get_object())
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
