@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.filters import StyledFilterSet
 from dairy_campaign.services.campaigns import local_today
@@ -65,7 +66,11 @@ class FollowUpFilter(StyledFilterSet):
     state = django_filters.ChoiceFilter(
         method="filter_state",
         label=_("state"),
-        choices=[("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Completed"))],
+        choices=[
+            ("open", pgettext_lazy("follow-up state", "Open")),
+            ("overdue", _("Overdue")),
+            ("done", _("Completed")),
+        ],
     )
 
     class Meta:

@@ -65,7 +65,8 @@ class Licence(models.Model):
         verbose_name_plural = _("licences")
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.number or _('(applied)')}"
+        number = self.number or _("(applied)")
+        return f"{self.get_type_display()} {number}"
 
     def clean(self):
         errors = {}
