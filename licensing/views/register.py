@@ -39,7 +39,7 @@ class OperatorListView(ScopedListView):
 @login_required
 def operator_detail(request, pk):
     operator = get_object_or_404(Operator.objects.visible_to(request.user).select_related("county"), pk=pk)
-    licences = list(operator.licences.select_related("vehicle", "issuing_agency"))
+    licences = list(operator.licences.select_related("vehicle", "issuing_agency").prefetch_related("follow_ups"))
     may_sell, why_not = operator_may_sell_dairy(operator) if operator.kind in SELLERS else (None, "")
     editable = Operator.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(

@@ -169,3 +169,19 @@ def test_list_pages_do_not_grow_queries_with_rows(client, django_assert_max_num_
             counts.append((url, len(q)))
     assert counts[0] == counts[2] and counts[1] == counts[3]
     assert Licence.objects.count() == 33
+
+
+def test_the_operator_page_costs_the_same_queries_for_more_licences(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    operator = OperatorFactory()
+    client.force_login(member("320115", AgencyKind.QTS, Role.VIEWER))
+    counts = []
+    for n in (1, 10):
+        for i in range(n):
+            LicenceFactory(operator=operator, status=S.GRANTED, number=f"{n}-{i}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("operator_detail", args=[operator.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
