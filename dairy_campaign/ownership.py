@@ -39,6 +39,10 @@ OWNERS: dict[str, frozenset[str]] = {
     "follow_up.dismantle_equipment": frozenset({K.GOV}),
     "follow_up.seal_station": frozenset({K.AGR}),
     "follow_up.dismantle_station": frozenset({K.AGR}),
+    # Black-den sweeps are led by governments with industry and commerce (C1).
+    "sweep": frozenset({K.GOV, K.AIC}),
+    # Import consignments are held and released by inspection and quarantine (S5).
+    "consignment": frozenset({K.CIQ}),
 }
 
 # Roles that write records at all; viewers only read, admins manage accounts.

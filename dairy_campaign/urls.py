@@ -41,6 +41,7 @@ auth_patterns = [
 api_patterns = [
     path("api/v1/", include("dairy_campaign.api.urls")),
     path("api/v1/", include("licensing.api_urls")),
+    path("api/v1/", include("inspections.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -54,4 +55,5 @@ urlpatterns = [
     *api_patterns,
     *core_patterns,
     path("licensing/", include("licensing.urls")),
+    path("inspections/", include("inspections.urls")),
 ]

@@ -76,3 +76,23 @@ def vehicle_register(*, actor, owner: Operator, plate: str, capacity_tonnes) -> 
     if not actor.is_superuser and not may_write(actor, "licence.transport"):
         raise PermissionDenied(_("Raw-milk vehicles are registered by the agriculture department."))
     return audited_save(vehicle, actor=actor, reason=_("Vehicle registered"))
+
+
+@transaction.atomic
+def operator_ban(*, actor, operator: Operator, reason: str, document_number: str = "") -> Operator:
+    """L5 / C1: an unlicensed dairy business or a black den is banned (取缔). The banning
+    department need not keep the operator's kind: a catering inspector may find a shop
+    selling dairy without a licence. It must see the operator and hold a writing role."""
+    from ..models import OperatorStatus
+
+    if not Operator.objects.visible_to(actor).filter(pk=operator.pk).exists():
+        raise PermissionDenied(_("This operator is outside your jurisdiction."))
+    if not actor.is_superuser and actor.role not in WRITE_ROLES:
+        raise PermissionDenied(_("Your role does not take enforcement measures."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the ban.")})
+    if operator.status == OperatorStatus.BANNED:
+        return operator
+    operator.status = OperatorStatus.BANNED
+    note = f"{reason} ({document_number})" if document_number else reason
+    return audited_save(operator, actor=actor, reason=note)

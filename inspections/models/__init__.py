@@ -1,0 +1,45 @@
+from .checklists import Assignment, Inspection, InspectionPhoto, Measure
+from .choices import (
+    AnswerType,
+    AreaType,
+    AssignmentSource,
+    AssignmentStatus,
+    ConsignmentStatus,
+    InspectionStatus,
+    MeasureKind,
+    MeasureStatus,
+    Outcome,
+    SelfReportStatus,
+    Subject,
+    TemplateStatus,
+    YesNo,
+)
+from .field import Consignment, Den, SelfInspectionReport, Sweep
+from .templates import ChecklistTemplate, TemplateItem, TemplateSection
+
+__all__ = [
+    "AnswerType",
+    "AreaType",
+    "Assignment",
+    "AssignmentSource",
+    "AssignmentStatus",
+    "ChecklistTemplate",
+    "Consignment",
+    "ConsignmentStatus",
+    "Den",
+    "Inspection",
+    "InspectionPhoto",
+    "InspectionStatus",
+    "Measure",
+    "MeasureKind",
+    "MeasureStatus",
+    "Outcome",
+    "SelfInspectionReport",
+    "SelfReportStatus",
+    "Subject",
+    "Sweep",
+    "TemplateItem",
+    "TemplateSection",
+    "TemplateStatus",
+    "YesNo",
+]
