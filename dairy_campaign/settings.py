@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Installed into the database schedule at beat start-up; editable in the admin afterwards.
 CELERY_BEAT_SCHEDULE = {
     "licences-expire-daily": {"task": "licensing.tasks.licences_expire_due", "schedule": crontab(hour=0, minute=20)},
+    "reinspections-daily": {"task": "inspections.tasks.reinspections_due", "schedule": crontab(hour=0, minute=30)},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
