@@ -39,6 +39,7 @@ DEMO_USERS = [
     ("aic_jn_inspector", "杨帆", "320115", AgencyKind.AIC, Role.INSPECTOR),
     ("aic_jn_reviewer", "朱丽", "320115", AgencyKind.AIC, Role.REVIEWER),
     ("fda_jn_inspector", "徐静", "320115", AgencyKind.FDA, Role.INSPECTOR),
+    ("fda_jn_reviewer", "钱红", "320115", AgencyKind.FDA, Role.REVIEWER),
     ("agr_jn_inspector", "马超", "320115", AgencyKind.AGR, Role.INSPECTOR),
     ("agr_jn_reviewer", "胡军", "320115", AgencyKind.AGR, Role.REVIEWER),
     ("lab_jn_clerk", "林晓", "320115", AgencyKind.QTS, Role.CLERK),

@@ -36,10 +36,11 @@ class InspectionFilter(StyledFilterSet):
         field_name="inspected_on", lookup_expr="lte", label=_("inspected until"), widget=forms.DateInput(attrs=DATE)
     )
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("filed by me"))
+    operator = django_filters.NumberFilter(field_name="operator_id", widget=forms.HiddenInput)
 
     class Meta:
         model = Inspection
-        fields = ["q", "status", "outcome", "kind", "jurisdiction", "since", "until", "mine"]
+        fields = ["q", "status", "outcome", "kind", "jurisdiction", "since", "until", "mine", "operator"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(operator__name__icontains=value) | Q(template__name__icontains=value))

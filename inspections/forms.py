@@ -111,7 +111,7 @@ class PhotoForm(StyledForm):
 class SignForm(StyledForm):
     signed_name = forms.CharField(label=_("your name"), max_length=50)
     confirm = forms.BooleanField(label=_("I confirm the meaning of my signature"), required=False)
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReviewForm(StyledForm):

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from licensing.models import Operator, OperatorKind
+from licensing.models import Operator, OperatorKind, OperatorStatus
 
 from .models import Inspection, InspectionStatus
 
+IN_BUSINESS = [OperatorStatus.OPERATING, OperatorStatus.SUSPENDED]
 FILED = [InspectionStatus.SUBMITTED, InspectionStatus.APPROVED]
 
 
@@ -40,8 +41,9 @@ def inspected_in(campaign):
 
 
 def coverage_base(user, campaign, *, kinds=None, county_prefix: str = ""):
-    """Register operators visible to `user` (unlicensed operations are banned, not inspected)."""
-    operators = Operator.objects.visible_to(user).exclude(kind=OperatorKind.UNLICENSED)
+    """Register operators in business visible to `user`: closed and banned ones are no longer
+    inspected, nor are unlicensed operations (they are banned)."""
+    operators = Operator.objects.visible_to(user).filter(status__in=IN_BUSINESS).exclude(kind=OperatorKind.UNLICENSED)
     if kinds:
         operators = operators.filter(kind__in=kinds)
     if county_prefix:

@@ -14,6 +14,8 @@ from .factories import CampaignFactory, member
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Hashing is the slow part of making users; tests need logins, not strong hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run inline unless a test goes through the real broker on purpose.
     celery_app.conf.task_always_eager = True
     cache.clear()

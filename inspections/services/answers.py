@@ -1,10 +1,14 @@
 """Checking a checklist's answers against its template version: pure functions."""
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from ..models import AnswerType, YesNo
+
+NUMBER = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?", re.ASCII)
+MAX_NUMBER = Decimal("999999999999")
 
 
 def clean_answer(item, raw: dict) -> tuple[dict | None, str | None]:
@@ -12,20 +16,26 @@ def clean_answer(item, raw: dict) -> tuple[dict | None, str | None]:
 
     An empty value clears the answer. Numbers are kept as decimal strings, never floats.
     """
-    value = raw.get("value")
-    note = str(raw.get("note") or "").strip()[:1000]
+    value, note = raw.get("value"), raw.get("note") or ""
+    if (
+        not isinstance(value, (str, int, float, Decimal, type(None)))
+        or isinstance(value, bool)
+        or not isinstance(note, str)
+    ):
+        return None, _("This answer is not in a form the checklist accepts.")
+    note = note.strip()[:1000]
     if value is None or (isinstance(value, str) and not value.strip()):
         return ({"value": None, "note": note} if note else None), None
     value = str(value).strip()
     if item.answer_type == AnswerType.YES_NO and value not in YesNo.values:
         return None, _("Answer yes, no or not applicable.")
     if item.answer_type == AnswerType.NUMBER:
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return None, _("Enter a number.")
-        if not number.is_finite() or number < 0:
-            return None, _("Enter a number of zero or more.")
+        # Plain decimals only: no exponents, separators or signs, so what is stored reads back as typed.
+        if not NUMBER.fullmatch(value):
+            return None, _("Enter a number of zero or more, such as 12 or 3.5.")
+        number = Decimal(value)
+        if number > MAX_NUMBER:
+            return None, _("The number is too large.")
         value = str(number)
     if item.answer_type == AnswerType.CHOICE and value not in item.choices:
         return None, _("Choose one of the listed answers.")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from dairy_campaign.choices import Role
 from dairy_campaign.models import User
@@ -16,9 +17,10 @@ from dairy_campaign.scoping import user_scope_prefix
 from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.services.notifications import notify
-from licensing.models import Operator, OperatorStatus
+from licensing.models import Operator
 
 from ..models import Assignment, AssignmentSource, AssignmentStatus, ChecklistTemplate, Subject
+from ..selectors import IN_BUSINESS
 from .common import require_reviewer
 
 PLAN_BATCH = 1000
@@ -67,6 +69,8 @@ def assignment_create(
     if template.subject == Subject.OPERATOR:
         if operator is None or not Operator.objects.visible_to(actor).filter(pk=operator.pk).exists():
             raise ValidationError({"operator": _("Choose an operator within your jurisdiction.")})
+        if operator.status not in IN_BUSINESS:
+            raise ValidationError({"operator": _("This operator is closed or banned; it is no longer inspected.")})
         jurisdiction = operator.county
     elif jurisdiction is None or not jurisdiction.code.startswith(user_scope_prefix(actor) or "-"):
         raise ValidationError({"jurisdiction": _("Choose a jurisdiction within yours.")})
@@ -90,10 +94,10 @@ def assignment_create(
 def assignments_plan(
     *, actor, template_code: str, operator_kinds: list[str], inspectors: list[User], due_on: datetime.date
 ) -> int:
-    """S2/S4 逐家排查: every operating operator of the given kinds in the reviewer's
-    jurisdiction that has no pending task on this checklist gets one, shared out among the
-    chosen inspectors in turn. Returns how many tasks were created; running it again only
-    adds operators registered since."""
+    """S2/S4 逐家排查: every operator in business (operating or suspended) of the given kinds in the reviewer's
+    jurisdiction that was never given this checklist (or whose task was cancelled) gets one,
+    shared out among the chosen inspectors in turn. Returns how many tasks were created;
+    running it again only adds operators registered since."""
     _require_assigner(actor)
     _check_due(due_on)
     if not inspectors:
@@ -104,11 +108,14 @@ def assignments_plan(
         raise ValidationError({"operator_kinds": _("Choose at least one kind of operator.")})
     for kind in operator_kinds:
         template = _template_for(actor, template_code, kind)
-    pending = Assignment.objects.pending().filter(template_code=template.code, operator__isnull=False)
+    # Operators already given this checklist (pending or done) are not planned twice.
+    planned = Assignment.objects.exclude(status=AssignmentStatus.CANCELLED).filter(
+        template_code=template.code, operator__isnull=False
+    )
     operators = (
         Operator.objects.visible_to(actor)
-        .filter(kind__in=operator_kinds, status=OperatorStatus.OPERATING)
-        .exclude(pk__in=pending.values("operator_id"))
+        .filter(kind__in=operator_kinds, status__in=IN_BUSINESS)
+        .exclude(pk__in=planned.values("operator_id"))
         .order_by("county_id", "name")
         .values_list("pk", "county_id")
     )
@@ -132,7 +139,7 @@ def assignments_plan(
                     source=AssignmentSource.PLAN,
                 )
             )
-        Assignment.objects.bulk_create(rows)
+        bulk_create_with_history(rows, Assignment, default_user=actor, default_change_reason=_("Planned one by one"))
         created += len(rows)
     for inspector in inspectors:
         if counts.get(inspector.pk):

@@ -209,15 +209,14 @@ def _signer_name(actor) -> str:
 
 
 @transaction.atomic
-def inspection_submit(
-    *, actor, inspection: Inspection, signed_name: str, confirm: bool, revision: int | None = None
-) -> Inspection:
+def inspection_submit(*, actor, inspection: Inspection, signed_name: str, confirm: bool, revision: int) -> Inspection:
     """Submit under the inspector's electronic signature: their name as registered, the
     meaning of the signature, and the time. Every required answer and its evidence must be
-    there; the department's reviewers are notified."""
+    there; the department's reviewers are notified. `revision` is the version the signer
+    saw: a signature never covers answers its signer has not seen."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _require_draft(actor, inspection)
-    if revision is not None and revision != inspection.revision:
+    if revision != inspection.revision:
         raise DraftConflict(inspection)
     problems = submission_problems(inspection)
     if problems:

@@ -4,7 +4,7 @@ re-inspections, destruction on the spot, tracing the source, bans and case refer
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -71,6 +71,8 @@ def measure_remove(*, actor, measure: Measure):
     require_editable(actor, inspection)
     if not inspection.editable:
         raise ValidationError(_("This checklist has been submitted; it can no longer be changed."))
+    if measure.status != MeasureStatus.RECORDED:
+        raise ValidationError(_("This measure has taken effect; it stays on the record."))
     measure._history_user = actor
     measure._change_reason = _("Measure removed from the draft")
     measure.delete()
@@ -96,6 +98,7 @@ def measures_on_approval(*, actor, inspection: Inspection):
     re-inspection without problems completes its rectification order."""
     for measure in inspection.measures.filter(status=MeasureStatus.RECORDED):
         if measure.kind in BANS:
+            _check_subject(inspection, measure.kind)  # a licence may have been granted since
             operator_ban(
                 actor=actor,
                 operator=inspection.operator,
@@ -121,12 +124,15 @@ def reinspections_create_due(*, today: datetime.date | None = None) -> list[Assi
     )
     for measure in due.select_for_update(of=("self",)):
         inspection = measure.inspection
+        inspector = inspection.inspector if inspection.inspector.is_active else inspection.reviewed_by
+        if inspector is None or not inspector.is_active:
+            continue  # nobody to give it to; the order stays listed as due on the measures page
         task = Assignment(
             agency=inspection.agency,
             jurisdiction=inspection.jurisdiction,
             operator=inspection.operator,
             template_code=inspection.template.code,
-            inspector=inspection.inspector,
+            inspector=inspector,
             assigned_by=inspection.reviewed_by or inspection.inspector,
             due_on=today + datetime.timedelta(days=REINSPECTION_DAYS),
             source=AssignmentSource.REINSPECTION,
@@ -134,9 +140,13 @@ def reinspections_create_due(*, today: datetime.date | None = None) -> list[Assi
             note=_("Re-inspection: rectify by %(date)s. %(finding)s")
             % {"date": measure.deadline.isoformat(), "finding": measure.description[:200]},
         )
-        audited_save(task, actor=None, reason=_("Rectification deadline reached"))
+        try:
+            with transaction.atomic():
+                audited_save(task, actor=None, reason=_("Rectification deadline reached"))
+        except IntegrityError:
+            continue  # another run created this re-inspection a moment ago
         notify(
-            recipients=[inspection.inspector],
+            recipients=[inspector],
             title=_("Re-inspection due: %(operator)s") % {"operator": inspection.operator},
             url=reverse("task_list"),
         )

@@ -41,7 +41,7 @@ def inspection_approve(*, actor, inspection: Inspection, note: str = "") -> Insp
     measures_on_approval(actor=actor, inspection=inspection)
     if inspection.assignment_id:
         assignment = inspection.assignment
-        if assignment.status != AssignmentStatus.DONE:
+        if assignment.status in (AssignmentStatus.OPEN, AssignmentStatus.IN_PROGRESS):
             assignment.status = AssignmentStatus.DONE
             audited_save(assignment, actor=actor, reason=_("Checklist approved"))
     _tell_inspector(inspection, _("Checklist approved: %(name)s"))

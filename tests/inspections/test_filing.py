@@ -31,7 +31,10 @@ def draft(fda_inspector, catering_template, restaurant):
 
 
 def sign(inspection, actor):
-    return inspection_submit(actor=actor, inspection=inspection, signed_name=actor.full_name, confirm=True)
+    inspection.refresh_from_db()
+    return inspection_submit(
+        actor=actor, inspection=inspection, signed_name=actor.full_name, confirm=True, revision=inspection.revision
+    )
 
 
 def test_a_draft_keeps_answers_and_counts_revisions(draft, fda_inspector):

@@ -121,7 +121,10 @@ def test_signing_with_another_name_is_refused_and_the_page_says_why(client, draf
 
 def test_reviewer_returns_and_approves_through_the_pages(client, draft, fda_inspector, fda_reviewer):
     inspection_save_draft(actor=fda_inspector, inspection=draft, revision=1, answers=GOOD_ANSWERS)
-    inspection_submit(actor=fda_inspector, inspection=draft, signed_name="王检查", confirm=True)
+    draft.refresh_from_db()
+    inspection_submit(
+        actor=fda_inspector, inspection=draft, signed_name="王检查", confirm=True, revision=draft.revision
+    )
     client.force_login(fda_reviewer)
     refused = client.post(reverse("inspection_review", args=[draft.pk, "return"]), {"note": ""})
     assert refused.status_code == 302
