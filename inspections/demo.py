@@ -15,7 +15,7 @@ from dairy_campaign.models import Jurisdiction, User
 from dairy_campaign.services.campaigns import local_today
 from licensing.models import Operator
 
-from .models import AnswerType, ChecklistTemplate, Inspection, MeasureKind
+from .models import AnswerType, Assignment, ChecklistTemplate, Inspection, MeasureKind
 from .services.assignments import assignment_create, assignments_plan
 from .services.filing import inspection_save_draft, inspection_start, inspection_submit, photo_add
 from .services.measures import measure_record, reinspections_create_due
@@ -66,14 +66,15 @@ def _first_yes_no(template: ChecklistTemplate, skip=()) -> str:
 
 def file(actor, *, operator=None, jurisdiction=None, code, days_ago, findings=None, measures=(), submit=True):
     """Start, fill in and (by default) sign a checklist, as the inspector would on site."""
-    template = ChecklistTemplate.objects.published().get(code=code)
-    inspection = inspection_start(
-        actor=actor,
-        template=template,
-        operator=operator,
-        jurisdiction=jurisdiction,
-        inspected_on=local_today() - datetime.timedelta(days=days_ago),
-    )
+    inspected_on = local_today() - datetime.timedelta(days=days_ago)
+    task = Assignment.objects.pending().filter(inspector=actor, operator=operator, template_code=code).first()
+    if operator is not None and task is not None:
+        inspection = inspection_start(actor=actor, assignment=task, inspected_on=inspected_on)
+    else:
+        template = ChecklistTemplate.objects.published().get(code=code)
+        inspection = inspection_start(
+            actor=actor, template=template, operator=operator, jurisdiction=jurisdiction, inspected_on=inspected_on
+        )
     findings = findings or {}
     inspection = inspection_save_draft(
         actor=actor, inspection=inspection, revision=inspection.revision, answers=answers_for(inspection, findings)

@@ -2,8 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from dairy_campaign.models import Campaign
-from dairy_campaign.services.campaigns import local_today
+from dairy_campaign.services.campaigns import campaign_current
 from dairy_campaign.views.lists import ScopedListView
 from licensing.filters import OperatorFilter
 from licensing.models import Operator, OperatorKind
@@ -11,15 +10,11 @@ from licensing.models import Operator, OperatorKind
 from ..selectors import inspection_coverage, not_inspected
 
 
-def current_campaign():
-    return Campaign.objects.filter(year=local_today().year).first() or Campaign.objects.first()
-
-
 @login_required
 def coverage(request):
     """逐家排查: for each county and operator kind, operators inspected this campaign out of
     the operators in the register."""
-    campaign = current_campaign()
+    campaign = campaign_current()
     kind = request.GET.get("kind") or None
     county = (request.GET.get("county") or "").strip()
     rows = (
@@ -60,10 +55,10 @@ class NotInspectedListView(ScopedListView):
     ]
 
     def get_queryset(self):
-        campaign = current_campaign()
+        campaign = campaign_current()
         if campaign is None:
             return Operator.objects.none()
         return not_inspected(self.request.user, campaign)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(campaign=current_campaign(), **kwargs)
+        return super().get_context_data(campaign=campaign_current(), **kwargs)
