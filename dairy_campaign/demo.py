@@ -47,6 +47,9 @@ DEMO_USERS = [
     ("gov_jn", "高洁", "320115", AgencyKind.GOV, Role.CLERK),
     ("fso_jn_viewer", "罗敏", "320115", AgencyKind.FSO, Role.VIEWER),
     ("qts_sn_inspector", "梁涛", "320324", AgencyKind.QTS, Role.INSPECTOR),
+    # Inspection and quarantine sit at city level: Nanjing's bureau covers Jiangning.
+    ("ciq_nj_inspector", "钱海燕", "320100", AgencyKind.CIQ, Role.INSPECTOR),
+    ("ciq_nj_reviewer", "孔德明", "320100", AgencyKind.CIQ, Role.REVIEWER),
 ]
 
 # A minimal, valid one-page PDF standing in for a scanned letter.

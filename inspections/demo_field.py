@@ -8,10 +8,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from dairy_campaign.choices import AgencyKind, Role
-from dairy_campaign.demo import DEMO_PASSWORD, DEMO_PDF, REASON, ensure_agency
+from dairy_campaign.demo import DEMO_PDF, REASON
 from dairy_campaign.models import Jurisdiction, User
-from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import campaign_current, local_today
 from licensing.demo import demo_credit_code
 from licensing.models import Licence, LicenceStatus, LicenceType, Operator, OperatorKind, OperatorStatus
@@ -31,34 +29,11 @@ from .services.self_reports import self_report_accept, self_report_record, self_
 from .services.sweeps import den_ban, den_record, sweep_record
 
 COUNTY = "320115"
-# Inspection and quarantine sit at city level: Nanjing's bureau covers Jiangning.
-FIELD_USERS = [
-    ("ciq_nj_inspector", "钱海燕", "320100", AgencyKind.CIQ, Role.INSPECTOR),
-    ("ciq_nj_reviewer", "孔德明", "320100", AgencyKind.CIQ, Role.REVIEWER),
-]
 IMPORTER_SERIAL = 16  # the importer of licensing's demo register, if it was loaded
 
 
 def _days_ago(n: int) -> datetime.date:
     return local_today() - datetime.timedelta(days=n)
-
-
-def seed_users() -> list[tuple[str, str, str]]:
-    accounts = []
-    for username, name, code, kind, role in FIELD_USERS:
-        agency = ensure_agency(kind, code)
-        if not User.objects.filter(username=username).exists():
-            user = User(
-                username=username,
-                full_name=name,
-                agency=agency,
-                role=role,
-                email=f"{username}@demo.dairy-campaign.local",
-            )
-            user.set_password(DEMO_PASSWORD)
-            audited_save(user, actor=None, reason=REASON)
-        accounts.append((username, str(agency), Role(role).label))
-    return accounts
 
 
 def _user(name: str) -> User:
@@ -330,14 +305,11 @@ def seed_self_reports(county: Jurisdiction) -> int:
 
 @transaction.atomic
 def seed(stdout=None) -> dict:
-    accounts = seed_users()
     county = Jurisdiction.objects.get(code=COUNTY)
     outcome = {
         "sweeps": seed_sweeps(county),
         "consignments": seed_consignments(county),
         "self_reports": seed_self_reports(county),
-        "accounts": accounts,
-        "password": DEMO_PASSWORD,
     }
     if stdout is not None:
         counts = "{sweeps} sweeps, {consignments} consignments, {self_reports} self-inspection reports"

@@ -1,7 +1,6 @@
 """Answers checked against the template: pure functions, table-driven (no database)."""
 
 import pytest
-from django.utils import translation
 
 from inspections.models import AnswerType, TemplateItem
 from inspections.services.answers import clean_answer, evidence_problems, has_problems, merge_answers
@@ -16,13 +15,6 @@ NUMBER = item("dairy_kinds", AnswerType.NUMBER, unit="种")
 TEXT = item("remarks", AnswerType.TEXT, required=False)
 CHOICE = item("storage", AnswerType.CHOICE, choices=["良好", "一般", "差"])
 PHOTO = item("storage_photo", AnswerType.PHOTO)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Messages are compared in the source language, whatever the catalogue holds.
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize(

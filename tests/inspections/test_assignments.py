@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from inspections.models import Assignment, AssignmentSource, AssignmentStatus, InspectionStatus, TemplateStatus
@@ -29,7 +28,7 @@ NOW = datetime.datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 @pytest.fixture(autouse=True)
 def _today_in_english():
-    with time_machine.travel(NOW, tick=False), translation.override("en"):
+    with time_machine.travel(NOW, tick=False):
         yield
 
 

@@ -4,7 +4,6 @@ per county and kind, scoped to the reader, in one query whatever the register's 
 import datetime
 
 import pytest
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from inspections.models import InspectionStatus
@@ -17,12 +16,6 @@ from .factories import InspectionFactory
 
 IN_CAMPAIGN = datetime.date(2026, 6, 15)
 S = InspectionStatus
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def catering(name, county="320115"):

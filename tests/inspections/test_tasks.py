@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import OperationalError
-from django.utils import translation
 
 from inspections import tasks
 from inspections.models import Assignment, AssignmentSource, MeasureKind
@@ -16,12 +15,6 @@ from inspections.services.measures import measure_record
 from .factories import GOOD_ANSWERS
 
 DEADLINE = datetime.date(2026, 11, 25)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def at(day: datetime.date):

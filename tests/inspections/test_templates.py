@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from inspections.models import AnswerType, ChecklistTemplate, TemplateItem, TemplateSection, TemplateStatus
@@ -30,13 +29,6 @@ pytestmark = pytest.mark.django_db
 
 BUILTIN_CODES = [spec["code"] for spec in BUILTIN_TEMPLATES]
 RULE_ID = re.compile(r"^[LSQCP][1-9]$")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Refusals are matched on their English msgids."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
