@@ -1,0 +1,37 @@
+from .choices import (
+    INTAKE_KINDS,
+    Category,
+    LotKind,
+    LotStatus,
+    MassUnit,
+    PlanStatus,
+    ReferralKind,
+    ReferralStatus,
+    Rule,
+    SampleStatus,
+    Verdict,
+)
+from .lots import Lot
+from .plans import PlanLine, SamplingPlan
+from .samples import CustodyEvent, LabResult, Referral, Sample
+
+__all__ = [
+    "INTAKE_KINDS",
+    "Category",
+    "CustodyEvent",
+    "LabResult",
+    "Lot",
+    "LotKind",
+    "LotStatus",
+    "MassUnit",
+    "PlanLine",
+    "PlanStatus",
+    "Referral",
+    "ReferralKind",
+    "ReferralStatus",
+    "Rule",
+    "Sample",
+    "SampleStatus",
+    "SamplingPlan",
+    "Verdict",
+]
