@@ -42,6 +42,7 @@ api_patterns = [
     path("api/v1/", include("dairy_campaign.api.urls")),
     path("api/v1/", include("licensing.api_urls")),
     path("api/v1/", include("inspections.api_urls")),
+    path("api/v1/", include("sampling.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -56,4 +57,5 @@ urlpatterns = [
     *core_patterns,
     path("licensing/", include("licensing.urls")),
     path("inspections/", include("inspections.urls")),
+    path("sampling/", include("sampling.urls")),
 ]
