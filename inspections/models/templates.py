@@ -31,7 +31,7 @@ class ChecklistTemplate(models.Model):
     """One version of a checklist form. A published version never changes: editing makes a
     new version, and a filed checklist points at the version it was filed on."""
 
-    code = models.SlugField(_("code"), max_length=40)
+    code = models.SlugField(_("checklist code"), max_length=40)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=120)
     subject = models.CharField(_("subject"), max_length=14, choices=Subject.choices, default=Subject.OPERATOR)
@@ -88,7 +88,9 @@ class TemplateSection(models.Model):
 class TemplateItem(models.Model):
     section = models.ForeignKey(TemplateSection, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"))
-    code = models.SlugField(_("code"), max_length=40, help_text=_("Stable across versions; answers are keyed by it."))
+    code = models.SlugField(
+        _("item code"), max_length=40, help_text=_("Stable across versions; answers are keyed by it.")
+    )
     text = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("guidance"), max_length=300, blank=True)
     answer_type = models.CharField(_("answer type"), max_length=8, choices=AnswerType.choices)

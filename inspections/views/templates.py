@@ -129,7 +129,7 @@ class ItemForm(StyledForm):
     section = forms.ModelChoiceField(label=gettext_lazy("section"), queryset=TemplateSection.objects.none())
     text = forms.CharField(label=gettext_lazy("question"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     code = forms.SlugField(
-        label=gettext_lazy("code"),
+        label=gettext_lazy("item code"),
         max_length=40,
         help_text=gettext_lazy(
             "Latin letters, digits, _ and -. Keep the code when only the wording changes: answers are compared "
@@ -191,7 +191,7 @@ class TemplateListView(ScopedListView):
     related = ("published_by",)
     export_name = "checklist-templates"
     export_columns = [
-        (gettext_lazy("code"), lambda t: t.code),
+        (gettext_lazy("checklist code"), lambda t: t.code),
         (gettext_lazy("version"), lambda t: t.version),
         (gettext_lazy("name"), lambda t: t.name),
         (gettext_lazy("department"), lambda t: t.get_owner_kind_display()),
@@ -226,7 +226,7 @@ class TemplateListView(ScopedListView):
 ITEM_EXPORT = [
     (gettext_lazy("section"), lambda i: i.section.title),
     (gettext_lazy("order"), lambda i: i.order),
-    (gettext_lazy("code"), lambda i: i.code),
+    (gettext_lazy("item code"), lambda i: i.code),
     (gettext_lazy("question"), lambda i: i.text),
     (gettext_lazy("guidance"), lambda i: i.help_text),
     (gettext_lazy("answer type"), lambda i: i.get_answer_type_display()),
