@@ -17,5 +17,6 @@ def require_reviewer(actor, record):
 
 
 def require_field_role(actor):
-    if not actor.is_superuser and (actor.role not in WRITE_ROLES or actor.agency_id is None):
+    """Field work is done in a department's name: even a superuser needs one to file."""
+    if actor.agency_id is None or (not actor.is_superuser and actor.role not in WRITE_ROLES):
         raise PermissionDenied(_("Your role does not file inspections."))
