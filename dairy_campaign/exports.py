@@ -6,6 +6,7 @@ stored as plain text with a quote prefix, so exported evidence can never run.
 
 import datetime
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -20,10 +21,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(ws, value):
+    # Decimals (quantities, mg/kg) stay numbers, exactly as stored.
     if isinstance(value, datetime.datetime):
         # Excel has no time zones: write the local (Asia/Shanghai) wall time.
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    elif value is not None and not isinstance(value, (int, float, datetime.date, str)):
+    elif value is not None and not isinstance(value, (int, float, Decimal, datetime.date, str)):
         value = str(value)
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):

@@ -1,13 +1,10 @@
-"""Demo sampling for `seed_demo`: intake records, plans, samples and results, in that order."""
+"""Demo sampling for `seed_demo`: intake records, then plans, then samples and results."""
 
-from importlib import import_module
-from importlib.util import find_spec
+from . import demo_lots, demo_plans, demo_samples
 
 
 def seed(stdout=None) -> dict:
     outcome = {}
-    for part in ("demo_lots", "demo_plans", "demo_samples"):
-        module = f"sampling.{part}"
-        if find_spec(module) is not None:
-            outcome.update(import_module(module).seed(stdout) or {})
+    for part in (demo_lots, demo_plans, demo_samples):
+        outcome.update(part.seed(stdout) or {})
     return outcome

@@ -11,6 +11,7 @@ from .choices import (
     SampleStatus,
     Verdict,
 )
+from .imports import IntakeImport
 from .lots import Lot
 from .plans import PlanLine, SamplingPlan
 from .samples import CustodyEvent, LabResult, Referral, Sample
@@ -19,6 +20,7 @@ __all__ = [
     "INTAKE_KINDS",
     "Category",
     "CustodyEvent",
+    "IntakeImport",
     "LabResult",
     "Lot",
     "LotKind",

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LotKind(models.TextChoices):
@@ -74,5 +75,5 @@ class ReferralKind(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("referral state", "Open")
     TAKEN_UP = "taken_up", _("Taken up")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from dairy_campaign.scoping import ScopedQuerySet
+from licensing.models.choices import PRODUCERS
 
 from .choices import INTAKE_KINDS, Category, LotKind, LotStatus
 
@@ -20,8 +21,8 @@ class LotQuerySet(ScopedQuerySet):
         return self.filter(kind__in=INTAKE_KINDS)
 
     def untested_intake(self):
-        """S1: purchased batches without the producer's own melamine test."""
-        return self.intake().filter(own_test_mg_per_kg__isnull=True)
+        """S1: producers' purchased batches without their own melamine test."""
+        return self.intake().filter(own_test_mg_per_kg__isnull=True, operator__kind__in=PRODUCERS)
 
 
 class Lot(models.Model):
@@ -101,4 +102,4 @@ class Lot(models.Model):
     @property
     def own_test_missing(self) -> bool:
         """S1: a purchased batch without the producer's own melamine test."""
-        return self.kind in INTAKE_KINDS and self.own_test_mg_per_kg is None
+        return self.kind in INTAKE_KINDS and self.own_test_mg_per_kg is None and self.operator.kind in PRODUCERS
