@@ -1,5 +1,5 @@
 from .models import Notification
-from .navigation import nav_for
+from .navigation import nav_for, nav_menu
 
 
 def shell(request):
@@ -10,6 +10,7 @@ def shell(request):
     jurisdiction = user.jurisdiction
     return {
         "nav_items": nav_for(user),
+        "nav_menu": nav_menu(user),
         "unread_count": Notification.objects.visible_to(user).unread().count(),
         "user_breadcrumbs": (jurisdiction.ancestors() + [jurisdiction]) if jurisdiction else [],
     }

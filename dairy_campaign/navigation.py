@@ -35,10 +35,7 @@ CORE_NAV = [
 ]
 
 
-def nav_for(user) -> list[dict]:
-    items = list(CORE_NAV)
-    for config in apps.get_app_configs():
-        items.extend(getattr(config, "nav_items", ()))
+def _shown(user, items) -> list[dict]:
     shown = []
     for item in sorted(items, key=lambda i: i.order):
         if item.shown_to(user):
@@ -47,3 +44,23 @@ def nav_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
     return shown
+
+
+def nav_menu(user) -> list[dict]:
+    """The menu: the core's entries on their own, each app's entries in a drop-down named
+    after the app, so the bar stays one line however many apps there are."""
+    menu = [{"entry": entry} for entry in _shown(user, CORE_NAV)]
+    for config in apps.get_app_configs():
+        entries = _shown(user, getattr(config, "nav_items", ()))
+        if entries:
+            names = {e["name"] for e in entries}
+            menu.append({"group": config.verbose_name, "entries": entries, "names": names})
+    return menu
+
+
+def nav_for(user) -> list[dict]:
+    """Every entry `user` may use, in one flat list."""
+    items = list(CORE_NAV)
+    for config in apps.get_app_configs():
+        items.extend(getattr(config, "nav_items", ()))
+    return _shown(user, items)
