@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.filters import StyledFilterSet
 
@@ -28,8 +29,8 @@ class LotFilter(StyledFilterSet):
         field_name="operator__county__code", lookup_expr="startswith", label=_("jurisdiction code")
     )
     batch = django_filters.CharFilter(method="search_batch", label=_("batch number or product"))
-    dated_from = _date(_("from"), "gte")
-    dated_to = _date(_("until"), "lte")
+    dated_from = _date(pgettext_lazy("period", "from"), "gte")
+    dated_to = _date(pgettext_lazy("period", "until"), "lte")
     own_test_missing = django_filters.BooleanFilter(method="filter_untested", label=_("own test missing (S1)"))
 
     class Meta:

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.choices import AgencyKind
 from dairy_campaign.filters import StyledFilterSet
@@ -68,8 +69,12 @@ class ReferralFilter(StyledFilterSet):
     county = django_filters.CharFilter(
         field_name="lot__operator__county__code", lookup_expr="startswith", label=_("jurisdiction code")
     )
-    created_from = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label=_("from"))
-    created_to = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label=_("until"))
+    created_from = django_filters.DateFilter(
+        field_name="created_at__date", lookup_expr="gte", label=pgettext_lazy("period", "from")
+    )
+    created_to = django_filters.DateFilter(
+        field_name="created_at__date", lookup_expr="lte", label=pgettext_lazy("period", "until")
+    )
     q = django_filters.CharFilter(method="search", label=_("holder, product or sample code"))
 
     class Meta:

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.forms import StyledForm
 from dairy_campaign.models import Jurisdiction
@@ -14,8 +15,8 @@ DATE = {"type": "date"}
 class PlanForm(StyledForm):
     rule = forms.ChoiceField(label=_("rule"))
     jurisdiction = forms.ModelChoiceField(label=_("jurisdiction"), queryset=Jurisdiction.objects.none())
-    period_start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs=DATE))
-    period_end = forms.DateField(label=_("until"), widget=forms.DateInput(attrs=DATE))
+    period_start = forms.DateField(label=pgettext_lazy("period", "from"), widget=forms.DateInput(attrs=DATE))
+    period_end = forms.DateField(label=pgettext_lazy("period", "until"), widget=forms.DateInput(attrs=DATE))
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -34,8 +34,10 @@ class LotStatus(models.TextChoices):
 
 
 class Rule(models.TextChoices):
+    # xgettext:no-python-format
     Q1 = "Q1", _("Q1 · 15% of purchased raw milk and milk powder batches, per producer")
     Q2 = "Q2", _("Q2 · every raw-milk station, transport vehicle and feed mill")
+    # xgettext:no-python-format
     Q3 = "Q3", _("Q3 · 15% of scale dairy farms' concentrate feed, by farm")
     Q4 = "Q4", _("Q4 · finished products of every producer, every week")
     Q5 = "Q5", _("Q5 · infant formula at wholesalers, supermarkets and small shops")
@@ -45,7 +47,7 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for approval")
     APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("plan state", "Refused")
 
 
 class SampleStatus(models.TextChoices):

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dairy_campaign.scoping import ScopedQuerySet
@@ -21,8 +22,8 @@ class SamplingPlan(models.Model):
     )
     agency = models.ForeignKey("core.Agency", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
     rule = models.CharField(_("rule"), max_length=2, choices=Rule.choices)
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("until"))
+    period_start = models.DateField(pgettext_lazy("period", "from"))
+    period_end = models.DateField(pgettext_lazy("period", "until"))
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
@@ -63,7 +64,12 @@ class PlanLine(models.Model):
 
     plan = models.ForeignKey(SamplingPlan, on_delete=models.CASCADE, related_name="lines")
     operator = models.ForeignKey(
-        "licensing.Operator", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "licensing.Operator",
+        verbose_name=pgettext_lazy("sampling plan", "unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     vehicle = models.ForeignKey(
         "licensing.Vehicle",

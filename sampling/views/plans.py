@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from dairy_campaign.transitions import state_changes
@@ -62,8 +62,8 @@ class PlanListView(ScopedListView):
         (gettext_lazy("rule"), lambda p: p.get_rule_display()),
         (gettext_lazy("jurisdiction"), lambda p: p.jurisdiction.display_name),
         (gettext_lazy("department"), lambda p: str(p.agency)),
-        (gettext_lazy("from"), lambda p: p.period_start),
-        (gettext_lazy("until"), lambda p: p.period_end),
+        (pgettext_lazy("period", "from"), lambda p: p.period_start),
+        (pgettext_lazy("period", "until"), lambda p: p.period_end),
         (gettext_lazy("status"), lambda p: p.get_status_display()),
         (gettext_lazy("units"), lambda p: p.line_count),
         (gettext_lazy("planned samples"), lambda p: p.planned_total),

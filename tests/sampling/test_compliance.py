@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.models import Jurisdiction
@@ -48,12 +47,6 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOVEMBER = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 29))
 AUTUMN = Period(datetime.date(2026, 9, 1), datetime.date(2026, 11, 29))  # three months
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -37,12 +36,6 @@ def _english_and_a_fixed_today(monkeypatch):
     monkeypatch.setattr("sampling.selectors.local_today", lambda: datetime.date(2026, 11, 29))
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

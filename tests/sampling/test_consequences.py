@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.models import Notification, StateChange
@@ -26,12 +25,6 @@ from .test_samples import receive, take
 
 pytestmark = pytest.mark.django_db
 OVER = Decimal("3.2")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
@@ -36,19 +35,6 @@ from .factories import lab_clerk
 pytestmark = pytest.mark.django_db
 S = ImportStatus
 K = OperatorKind
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Assertions read the English msgids, whatever translations the catalogue gains.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -27,18 +26,6 @@ from .factories import LotFactory, SampleFactory, lab_clerk
 pytestmark = pytest.mark.django_db
 K = OperatorKind
 S = LotStatus
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

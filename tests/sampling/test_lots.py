@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.models import StateChange
@@ -29,13 +28,6 @@ from .factories import LotFactory, lab_clerk
 pytestmark = pytest.mark.django_db
 K = OperatorKind
 S = LotStatus
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Assertions read the English msgids, whatever translations the catalogue gains.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

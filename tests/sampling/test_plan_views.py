@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from dairy_campaign.choices import AgencyKind, Role
@@ -25,18 +24,6 @@ D = datetime.date
 K = OperatorKind
 NOV = (D(2026, 11, 1), D(2026, 11, 30))
 PLANS = "/api/v1/sampling-plans/"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.models import Notification, StateChange
@@ -37,13 +36,6 @@ D = datetime.date
 K = OperatorKind
 NOV = (D(2026, 11, 1), D(2026, 11, 30))
 NOV_2 = D(2026, 11, 2)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are compared with their English msgids, whatever the catalogue holds."""
-    with translation.override("en"):
-        yield
 
 
 def _team(kind):

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import Workbook
 
 from dairy_campaign.choices import AgencyKind, Role
@@ -34,12 +33,6 @@ from .test_samples import receive, take
 pytestmark = pytest.mark.django_db
 S = SampleStatus
 TESTED_ON = datetime.date(2026, 11, 5)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

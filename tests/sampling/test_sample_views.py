@@ -6,9 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -26,18 +24,6 @@ from .test_samples import SAMPLED_AT, receive, take
 pytestmark = pytest.mark.django_db
 S = SampleStatus
 TESTED_ON = "2026-11-05"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.models import StateChange
@@ -23,12 +23,6 @@ from .factories import LotFactory
 pytestmark = pytest.mark.django_db
 S = SampleStatus
 SAMPLED_AT = datetime.datetime(2026, 11, 3, 9, 30, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
