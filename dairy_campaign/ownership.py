@@ -43,6 +43,8 @@ OWNERS: dict[str, frozenset[str]] = {
     "sweep": frozenset({K.GOV, K.AIC}),
     # Import consignments are held and released by inspection and quarantine (S5).
     "consignment": frozenset({K.CIQ}),
+    # Accountability of officials is recorded by food-safety offices and governments (C1).
+    "accountability": frozenset({K.FSO, K.GOV}),
 }
 
 # Roles that write records at all; viewers only read, admins manage accounts.

@@ -41,6 +41,7 @@ auth_patterns = [
 api_patterns = [
     path("api/v1/", include("dairy_campaign.api.urls")),
     path("api/v1/", include("licensing.api_urls")),
+    path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("inspections.api_urls")),
     path("api/v1/", include("sampling.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -56,6 +57,7 @@ urlpatterns = [
     *api_patterns,
     *core_patterns,
     path("licensing/", include("licensing.urls")),
+    path("cases/", include("cases.urls")),
     path("inspections/", include("inspections.urls")),
     path("sampling/", include("sampling.urls")),
 ]
