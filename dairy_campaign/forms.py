@@ -6,11 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from .choices import Role
 from .models import Agency, Jurisdiction
 
+# The browser's date pickers read and write ISO values, whatever the page's language.
+PICKER_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M", "time": "%H:%M"}
+
 
 def bootstrapify(form):
-    """Give every widget of `form` its Bootstrap class (phone-sized tap targets in app.css)."""
+    """Give every widget of `form` its Bootstrap class (phone-sized tap targets in app.css),
+    and date pickers the ISO format they need to show a value."""
     for field in form.fields.values():
         widget = field.widget
+        picker = PICKER_FORMATS.get(widget.attrs.get("type") or getattr(widget, "input_type", ""))
+        if picker and hasattr(widget, "format"):
+            widget.format = picker
         if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):

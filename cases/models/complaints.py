@@ -7,6 +7,8 @@ from dairy_campaign.scoping import ScopedQuerySet
 from .cases import Case
 from .choices import ComplaintKind, ComplaintStatus, Hotline, RewardStatus
 
+INFORMANT_FIELDS = ("informant_name", "informant_phone", "informant_address")
+
 
 class ComplaintQuerySet(ScopedQuerySet):
     owner_kind_field = "assigned_agency__kind"
@@ -61,6 +63,12 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.hotline} {self.ticket_number}"
+
+    def history_hidden_from(self, user) -> set[str]:
+        """The informant's identity stays masked in the history outside the handling agency."""
+        from ..services.masking import informant_visible
+
+        return set() if informant_visible(user, self) else set(INFORMANT_FIELDS)
 
 
 class RewardQuerySet(ScopedQuerySet):

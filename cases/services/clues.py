@@ -40,11 +40,12 @@ def case_open_clue(
     operator=None,
     party_name: str = "",
     violations: list[str] | None = None,
+    notify: bool = True,
 ) -> Case:
     """C2: record a clue for `agency` (the department owning the party). Called by the apps
     that find things: an inspection's "open a case" measure, a non-conforming lab result
     (Q8), a tip-off, a sweep. A source record opens at most one case: asking again returns
-    the case it opened. The department is notified."""
+    the case it opened. The department is notified unless the caller already told it."""
     if source_kind not in SourceKind.values:
         raise ValidationError({"source_kind": _("Choose where the case comes from.")})
     unknown = set(violations or []) - set(Violation.values)
@@ -73,6 +74,8 @@ def case_open_clue(
         created_by=actor,
     )
     case = _save_numbered(case, actor=actor)
+    if not notify:
+        return case
     notify_agencies(
         agencies=[agency],
         title=_("New case clue: %(title)s") % {"title": case.title},

@@ -61,8 +61,12 @@ def _change(model, name, before, after) -> FieldChange:
     return FieldChange(name, label, before and _shown(model, before, name), _shown(model, after, name))
 
 
-def history_of(obj) -> list[HistoryEntry]:
-    """Every version of `obj`, newest first, each with its changes against the one before."""
+MASK = "＊＊＊"
+
+
+def history_of(obj, hidden: frozenset[str] = frozenset()) -> list[HistoryEntry]:
+    """Every version of `obj`, newest first, each with its changes against the one before.
+    The values of `hidden` fields are masked (the change itself stays visible)."""
     model = type(obj)
     tracked = [f.name for f in obj.history.model.tracked_fields if f.name != "id"]
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -78,11 +82,24 @@ def history_of(obj) -> list[HistoryEntry]:
                 who=record.history_user,
                 kind=record.get_history_type_display(),
                 reason=record.history_change_reason or "",
-                changes=[_change(model, n, previous, record) for n in names],
+                changes=[_masked(_change(model, n, previous, record), hidden) for n in names],
             )
         )
         previous = record
     return list(reversed(entries))
+
+
+def _masked(change: FieldChange, hidden) -> FieldChange:
+    if change.name not in hidden:
+        return change
+    return FieldChange(change.name, change.label, change.before and MASK, change.after and MASK)
+
+
+def hidden_fields(obj, user) -> frozenset[str]:
+    """Fields of `obj` whose values `user` may not read in its history: a model declares
+    them with `history_hidden_from(user)` (a complaint's informant, DESIGN §1)."""
+    declared = getattr(obj, "history_hidden_from", None)
+    return frozenset(declared(user)) if declared else frozenset()
 
 
 def audited_model(label: str) -> type[models.Model]:

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.models import SourceKind
+from cases.services.clues import case_open_clue
 from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.services.notifications import notify
@@ -107,10 +109,31 @@ def measures_on_approval(*, actor, inspection: Inspection):
             )
             _set_status(measure, MeasureStatus.DONE, actor=actor, reason=_("Banned"))
         elif measure.kind == MeasureKind.OPEN_CASE:
-            _set_status(measure, MeasureStatus.REFERRED, actor=actor, reason=_("Referred for a case"))
+            case = _open_case(actor, inspection, measure)
+            _set_status(
+                measure, MeasureStatus.REFERRED, actor=actor, reason=_("Case clue %(number)s") % {"number": case.number}
+            )
     origin = inspection.assignment.origin_measure if inspection.assignment_id else None
     if origin and origin.status == MeasureStatus.IN_EFFECT and inspection.outcome == Outcome.CONFORMING:
         _set_status(origin, MeasureStatus.DONE, actor=actor, reason=_("Re-inspection found it rectified"))
+
+
+def _open_case(actor, inspection: Inspection, measure: Measure):
+    """C2: the finding arrives in the department's cases as a clue, with the measure as its
+    source."""
+    subject = inspection.operator or inspection.consignment or inspection.sweep or inspection.jurisdiction
+    return case_open_clue(
+        actor=actor,
+        agency=inspection.agency,
+        jurisdiction=inspection.jurisdiction,
+        source_kind=SourceKind.INSPECTION,
+        source=measure,
+        source_label=str(inspection),
+        title=_("Inspection finding: %(subject)s") % {"subject": subject},
+        facts=measure.description,
+        operator=inspection.operator,
+        party_name="" if inspection.operator else str(subject),
+    )
 
 
 @transaction.atomic

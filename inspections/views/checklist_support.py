@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from cases.selectors import cases_for_sources
+
 from ..models import AnswerType, Inspection, YesNo
 
 
@@ -78,3 +80,12 @@ def answer_label(item, value) -> str:
     if item.answer_type == AnswerType.NUMBER and item.unit:
         return f"{value} {item.unit}"
     return str(value)
+
+
+def measures_with_cases(inspection: Inspection) -> list:
+    """The checklist's measures, each with `.case` when it opened one (C2)."""
+    measures = list(inspection.measures.all())
+    cases = cases_for_sources(measures)
+    for measure in measures:
+        measure.case = cases.get(measure.pk)
+    return measures

@@ -31,7 +31,7 @@ from ..services.filing import (
     submission_problems,
 )
 from ..services.review import inspection_approve, inspection_return
-from .checklist_support import answer_label, answers_from_post, checklist_layout
+from .checklist_support import answer_label, answers_from_post, checklist_layout, measures_with_cases
 
 
 class InspectionListView(ScopedListView):
@@ -116,7 +116,7 @@ def inspection_detail(request, pk):
     context = {
         "inspection": inspection,
         "sections": sections,
-        "measures": inspection.measures.all(),
+        "measures": measures_with_cases(inspection),
         "changes": state_changes(inspection),
         "may_edit": _may_edit(request.user, inspection),
         "may_review": _may_review(request.user, inspection),
@@ -130,7 +130,7 @@ def _edit_context(request, inspection, **extra):
     return {
         "inspection": inspection,
         "sections": extra.pop("sections", None) or checklist_layout(inspection),
-        "measures": inspection.measures.all(),
+        "measures": measures_with_cases(inspection),
         "problems": submission_problems(inspection),
         "sign_form": sign_form,
         "meaning": SIGNATURE_MEANING,

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.models import SourceKind, Violation
+from cases.services.clues import case_open_clue
 from dairy_campaign.choices import AgencyKind
 from dairy_campaign.models import Agency
 from dairy_campaign.ownership import OWNERS
@@ -83,7 +85,7 @@ def _case(actor, result: LabResult) -> Referral:
         )
         % facts
     )
-    return _refer(
+    referral = _refer(
         actor=actor,
         result=result,
         kind=ReferralKind.CASE,
@@ -92,6 +94,21 @@ def _case(actor, result: LabResult) -> Referral:
         title=_("Case referred: melamine over the limit at %(holder)s (sample %(code)s)") % facts,
         url_of=lambda r: reverse("referral_detail", args=[r.pk]),
     )
+    # The department was told by the referral; its case clue waits in its case list.
+    case_open_clue(
+        actor=actor,
+        agency=referral.to_agency,
+        jurisdiction=lot.operator.county,
+        source_kind=SourceKind.LAB_RESULT,
+        source=referral,
+        source_label=_("Sample %(code)s") % facts,
+        title=_("Melamine over the limit: %(holder)s, %(product)s batch %(batch)s") % facts,
+        facts=summary,
+        operator=lot.operator,
+        violations=[Violation.OVER_LIMIT] if lot.operator.kind in SELLERS else [],
+        notify=False,
+    )
+    return referral
 
 
 def _l6(actor, result: LabResult) -> Referral:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cases.selectors import cases_for_sources
 from dairy_campaign.exports import xlsx_response
 from dairy_campaign.ownership import DECIDE_ROLES, WRITE_ROLES
 from dairy_campaign.transitions import state_changes
@@ -270,6 +271,7 @@ def _referral_detail(request, referral, *, form=None, status=200):
         "may_take_up": may_take_up(request.user, referral),
         "take_up_form": form or TakeUpForm(prefix="take-up"),
         "changes": state_changes(referral),
+        "case": cases_for_sources([referral]).get(referral.pk),
         "sanction_url": (
             reverse("operator_sanction", args=[lot.operator_id, "cancel-seller"])
             if referral.kind == ReferralKind.L6_CANCELLATION and may_sanction(request.user, lot.operator)

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cases.models import CaseStatus, SourceKind
+from cases.selectors import cases_for_sources
 from dairy_campaign.choices import AgencyKind, Role
 from inspections.models import (
     Assignment,
@@ -247,6 +249,24 @@ def test_a_case_is_referred_on_approval_not_on_submission_or_return(draft, fda_i
     inspection_approve(actor=fda_reviewer, inspection=draft)
     assert reload(case).status == MeasureStatus.REFERRED
     assert case.history.first().history_user == fda_reviewer
+
+
+def test_c2_an_approved_open_a_case_measure_arrives_as_a_clue_of_the_department(draft, fda_inspector, fda_reviewer):
+    measure = measure_record(
+        actor=fda_inspector, inspection=draft, kind=MeasureKind.OPEN_CASE, description="涉嫌经营来源不明乳制品"
+    )
+    fill_and_sign(draft, fda_inspector)
+    inspection_approve(actor=fda_reviewer, inspection=draft)
+    clue = cases_for_sources([measure])[measure.pk]
+    assert (clue.status, clue.source_kind, clue.agency, clue.operator) == (
+        CaseStatus.CLUE,
+        SourceKind.INSPECTION,
+        draft.agency,
+        draft.operator,
+    )
+    assert (
+        clue.facts == "涉嫌经营来源不明乳制品" and clue.number in reload(measure).history.first().history_change_reason
+    )
 
 
 # L5: unlicensed dairy sellers

@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from cases.models import Case, CaseStatus, SourceKind, Violation
+from cases.selectors import cases_for_sources
 from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.models import Notification, StateChange
 from inspections.models import ConsignmentStatus
@@ -176,6 +178,21 @@ def test_Q8_running_the_consequences_again_changes_nothing(sampler, clerk):
     assert {r.kind for r in again} == {ReferralKind.CASE, ReferralKind.L6_CANCELLATION}
     assert (Referral.objects.count(), Notification.objects.count(), StateChange.objects.count()) == counts
     assert counts[0] == 2
+    assert Case.objects.count() == 1
+
+
+def test_Q8_C2_the_case_referral_arrives_as_a_clue_in_the_departments_cases(sampler, clerk):
+    lot = lot_of(OperatorKind.SMALL_RETAILER)
+    result = result_for(lot, sampler, clerk, value=Decimal("1.6"))
+    referral = Referral.objects.get(result=result, kind=ReferralKind.CASE)
+    clue = cases_for_sources([referral])[referral.pk]
+    assert (clue.status, clue.source_kind, clue.agency, clue.operator) == (
+        CaseStatus.CLUE,
+        SourceKind.LAB_RESULT,
+        referral.to_agency,
+        lot.operator,
+    )
+    assert clue.violations == [Violation.OVER_LIMIT] and result.sample.code in clue.facts
 
 
 def test_Q8_an_import_result_recorded_twice_changes_its_consignment_once(sampler, clerk):
