@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.choices import AgencyKind
 from dairy_campaign.filters import StyledFilterSet
@@ -23,7 +24,9 @@ def late_referral_exists():
 class CaseFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("number, title or party"))
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("status"))
-    source = django_filters.ChoiceFilter(field_name="source_kind", choices=SourceKind.choices, label=_("source"))
+    source = django_filters.ChoiceFilter(
+        field_name="source_kind", choices=SourceKind.choices, label=pgettext_lazy("case", "source")
+    )
     violation = django_filters.ChoiceFilter(method="filter_violation", choices=Violation.choices, label=_("violation"))
     department = django_filters.ChoiceFilter(
         field_name="agency__kind", choices=CASE_KINDS_CHOICES, label=_("department")

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.filters import StyledFilterSet
 from dairy_campaign.services.campaigns import local_today
@@ -81,8 +82,12 @@ class IncidentFilter(StyledFilterSet):
     county = django_filters.CharFilter(
         field_name="jurisdiction__code", lookup_expr="startswith", label=_("jurisdiction code")
     )
-    occurred_from = django_filters.DateFilter(field_name="occurred_at__date", lookup_expr="gte", label=_("from"))
-    occurred_to = django_filters.DateFilter(field_name="occurred_at__date", lookup_expr="lte", label=_("until"))
+    occurred_from = django_filters.DateFilter(
+        field_name="occurred_at__date", lookup_expr="gte", label=pgettext_lazy("period", "from")
+    )
+    occurred_to = django_filters.DateFilter(
+        field_name="occurred_at__date", lookup_expr="lte", label=pgettext_lazy("period", "until")
+    )
     q = django_filters.CharFilter(method="search", label=_("title or products"))
 
     class Meta:

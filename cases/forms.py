@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.forms import StyledForm
 from dairy_campaign.models import Jurisdiction
@@ -32,7 +33,8 @@ class ViolationsField(forms.MultipleChoiceField):
 class CaseNewForm(StyledForm):
     title = forms.CharField(label=_("title"), max_length=200)
     source_kind = forms.ChoiceField(
-        label=_("source"), choices=[(v, label) for v, label in SourceKind.choices if v in MANUAL_SOURCES]
+        label=pgettext_lazy("case", "source"),
+        choices=[(v, label) for v, label in SourceKind.choices if v in MANUAL_SOURCES],
     )
     source_label = forms.CharField(
         label=_("source record"),

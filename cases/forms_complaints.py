@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.forms import StyledForm
 from dairy_campaign.models import Agency, Jurisdiction
@@ -89,7 +90,7 @@ class AssignForm(StyledForm):
 
 
 class AnswerForm(StyledForm):
-    result = _text(_("result"), rows=4)
+    result = _text(pgettext_lazy("complaint", "result"), rows=4)
     answered_on = _date(_("answered on"), initial=_today)
 
 

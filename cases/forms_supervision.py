@@ -4,6 +4,7 @@ services validate the rules."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dairy_campaign.forms import StyledForm, bootstrapify
 from dairy_campaign.models import Jurisdiction
@@ -104,7 +105,7 @@ class AccountabilityForm(StyledForm):
 
 
 class OfficialForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50, required=False)
     position = forms.CharField(label=_("position"), max_length=100, required=False)
     unit = forms.CharField(label=_("unit"), max_length=100, required=False)
 

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dairy_campaign.scoping import ScopedQuerySet
@@ -25,7 +26,7 @@ class Case(models.Model):
 
     number = models.CharField(_("case number"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    source_kind = models.CharField(_("source"), max_length=12, choices=SourceKind.choices)
+    source_kind = models.CharField(pgettext_lazy("case", "source"), max_length=12, choices=SourceKind.choices)
     # What the case came from, as handed over by the app that found it (an inspection
     # measure, a lab result, a complaint, a den): the cases app never imports those apps.
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

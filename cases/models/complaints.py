@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dairy_campaign.scoping import ScopedQuerySet
@@ -45,7 +46,7 @@ class Complaint(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
     )
-    result = models.TextField(_("result"), blank=True)
+    result = models.TextField(pgettext_lazy("complaint", "result"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     case = models.OneToOneField(
         Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaint"

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from dairy_campaign.transitions import state_changes
@@ -78,7 +78,7 @@ def complaint_export_columns(user) -> list:
         (gettext_lazy("status"), lambda c: c.get_status_display()),
         (gettext_lazy("overdue"), lambda c: _("yes") if c.is_overdue else ""),
         (gettext_lazy("answered on"), lambda c: c.answered_on),
-        (gettext_lazy("result"), lambda c: c.result),
+        (pgettext_lazy("complaint", "result"), lambda c: c.result),
     ]
 
 
