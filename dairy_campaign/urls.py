@@ -44,6 +44,7 @@ api_patterns = [
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("inspections.api_urls")),
     path("api/v1/", include("sampling.api_urls")),
+    path("api/v1/", include("reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -60,4 +61,5 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("inspections/", include("inspections.urls")),
     path("sampling/", include("sampling.urls")),
+    path("reports/", include("reports.urls")),
 ]

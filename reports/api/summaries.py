@@ -1,0 +1,2 @@
+def register(router):
+    """Add this module's viewsets to the reports API router."""
