@@ -34,7 +34,7 @@ FINISHED = frozenset({ImportStatus.VALID, ImportStatus.INVALID, ImportStatus.COM
 MAX_STORED_ERRORS = 1000
 
 
-class RegisterImportQuerySet(ScopedQuerySet):
+class ImportJobQuerySet(ScopedQuerySet):
     """Jobs are seen by the uploader's jurisdiction and the levels above it, and committed
     by writers of the same kind of department."""
 
@@ -42,19 +42,12 @@ class RegisterImportQuerySet(ScopedQuerySet):
     owner_kind_field = "created_by__agency__kind"
 
 
-def import_upload_to(instance, filename):
-    return f"imports/{instance.created_by_id}/{filename}"
+class ImportJob(models.Model):
+    """An uploaded workbook's dry run and then its commit, all rows or none. Concrete jobs add
+    their file field and say what a commit creates (`committed_count`)."""
 
-
-class RegisterImport(models.Model):
-    """One upload of an operator register file (摸清底数, P1): its dry run, then its commit."""
-
-    file = models.FileField(_("file"), upload_to=import_upload_to)
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("file SHA-256"), max_length=64, editable=False)
-    # The rows as the dry run read them (gzipped JSON lines): the commit checks them again
-    # without parsing the workbook a second time.
-    rows_file = models.FileField(_("rows read"), upload_to=import_upload_to, blank=True, editable=False)
     created_by = models.ForeignKey(
         "core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
@@ -68,15 +61,13 @@ class RegisterImport(models.Model):
     committed_by = models.ForeignKey(
         "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("committed by")
     )
-    committed_count = models.PositiveIntegerField(_("operators created"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = RegisterImportQuerySet.as_manager()
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        verbose_name = _("register import")
-        verbose_name_plural = _("register imports")
 
     def __str__(self):
         return self.file_name
@@ -92,3 +83,21 @@ class RegisterImport(models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+def import_upload_to(instance, filename):
+    return f"imports/{instance.created_by_id}/{filename}"
+
+
+class RegisterImport(ImportJob):
+    """One upload of an operator register file (摸清底数, P1): its dry run, then its commit."""
+
+    file = models.FileField(_("file"), upload_to=import_upload_to)
+    # The rows as the dry run read them (gzipped JSON lines): the commit checks them again
+    # without parsing the workbook a second time.
+    rows_file = models.FileField(_("rows read"), upload_to=import_upload_to, blank=True, editable=False)
+    committed_count = models.PositiveIntegerField(_("operators created"), default=0)
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
