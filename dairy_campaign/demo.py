@@ -46,6 +46,7 @@ DEMO_USERS = [
     ("psb_jn", "何勇", "320115", AgencyKind.PSB, Role.REVIEWER),
     ("gov_jn", "高洁", "320115", AgencyKind.GOV, Role.CLERK),
     ("fso_jn_viewer", "罗敏", "320115", AgencyKind.FSO, Role.VIEWER),
+    ("fso_jn", "蒋文", "320115", AgencyKind.FSO, Role.REVIEWER),
     ("qts_sn_inspector", "梁涛", "320324", AgencyKind.QTS, Role.INSPECTOR),
     # Inspection and quarantine sit at city level: Nanjing's bureau covers Jiangning.
     ("ciq_nj_inspector", "钱海燕", "320100", AgencyKind.CIQ, Role.INSPECTOR),

@@ -182,6 +182,9 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "m
 MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# List exports above this many rows are built by the Celery worker, through this hook.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
+LARGE_EXPORT_HANDLER = "reports.services.exports.queue_export"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -221,6 +224,21 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "licences-expire-daily": {"task": "licensing.tasks.licences_expire_due", "schedule": crontab(hour=0, minute=20)},
     "reinspections-daily": {"task": "inspections.tasks.reinspections_due", "schedule": crontab(hour=0, minute=30)},
+    # Reminders during office hours, after the night's expiry and re-inspection runs. The
+    # summary reminder runs daily and acts only on Dec 1, 20 and 28.
+    "summary-reminders-daily": {
+        "task": "reports.tasks_reminders.summary_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "rectification-overdue-daily": {
+        "task": "reports.tasks_reminders.rectification_overdue",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    "listing-deadlines-daily": {
+        "task": "reports.tasks_reminders.listing_deadlines",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    "licence-expiry-daily": {"task": "reports.tasks_reminders.licence_expiry", "schedule": crontab(hour=8, minute=30)},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
