@@ -103,7 +103,10 @@ def test_the_detail_shows_the_case_its_decisions_referrals_and_evidence(client, 
     assert case.facts in page and "抽检样品 JN-0107" in page and "Selling over-limit product" in page
     assert reverse("operator_detail", args=[case.operator_id]) in page
     assert reverse("history", args=["cases.case", case.pk]) in page
-    assert evidence.sha256 in page and 'data-testid="evidence-verified"' in page
+    assert evidence.sha256 in page and 'data-testid="verify-evidence"' in page
+    assert 'data-testid="evidence-verified"' not in page  # the files are read only when asked
+    checked = client.get(reverse("case_detail", args=[case.pk]), {"verify": "1"}).content.decode()
+    assert 'data-testid="evidence-verified"' in checked
     assert 'data-testid="late-referral"' in page
     assert [a["name"] for a in response.context["actions"]] == ["investigate"]
     assert 'data-testid="action-investigate"' in page and 'data-testid="task-force"' in page
@@ -125,7 +128,8 @@ def test_a_tampered_evidence_file_shows_as_not_matching(client, aic_reviewer, ma
     with open(evidence.file.path, "ab") as handle:
         handle.write(b"x")
     client.force_login(aic_reviewer)
-    assert 'data-testid="evidence-altered"' in client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("case_detail", args=[case.pk]), {"verify": "1"}).content.decode()
+    assert 'data-testid="evidence-altered"' in page
 
 
 # ---------------------------------------------------------------------------------------
