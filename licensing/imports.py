@@ -321,25 +321,28 @@ def registered_error(row: int, code: str) -> RowError:
     )
 
 
-def read_header(cells: Sequence) -> tuple[dict[str, int], list[RowError]]:
-    """Each field's column position, found by its Chinese header; columns may come in any order."""
-    by_header = {_normal(c.header): c for c in COLUMNS}
+def read_header(
+    cells: Sequence, columns: Sequence[Column] = COLUMNS, normal=_normal
+) -> tuple[dict[str, int], list[RowError]]:
+    """Each field's column position, found by its Chinese header (compared through `normal`);
+    columns may come in any order."""
+    by_header = {normal(c.header): c for c in columns}
     positions, errors = {}, []
     for index, value in enumerate(cells):
-        column = by_header.get(_normal(cell_text(value)).rstrip("*"))
+        column = by_header.get(normal(cell_text(value)).rstrip("*"))
         if column is None:
             continue  # a column of the office's own, such as remarks
         if column.field in positions:
             errors.append(RowError(1, column.header, gettext_noop("This column appears twice.")))
         positions.setdefault(column.field, index)
-    for column in COLUMNS:
+    for column in columns:
         if column.required and column.field not in positions:
             errors.append(RowError(1, column.header, gettext_noop("This column is missing; use the template.")))
     return positions, errors
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a register; `error` says why, for the job's error list."""
+    """The file cannot be read as an import workbook; `error` says why, for the job's error list."""
 
     def __init__(self, error: RowError):
         super().__init__(error.message)
@@ -350,22 +353,24 @@ def unreadable_error() -> RowError:
     return RowError(None, "", gettext_noop("The file cannot be read as an Excel workbook (.xlsx)."))
 
 
-def too_many_rows_error() -> RowError:
+def too_many_rows_error(limit: int = MAX_ROWS) -> RowError:
     return RowError(
         None,
         "",
         gettext_noop("The file has more than %(limit)d rows; split it into several files."),
-        {"limit": MAX_ROWS},
+        {"limit": limit},
     )
 
 
-class RegisterFile:
-    """An uploaded register workbook, read as a stream: the first sheet, header in row 1.
+class WorkbookFile:
+    """An uploaded import workbook, read as a stream: the first sheet, header in row 1, the
+    `columns` found by their headers, at most `max_rows` rows (the register's by default).
 
     Raises UnreadableFile when openpyxl cannot read it, on opening or half-way through.
     """
 
-    def __init__(self, fileobj):
+    def __init__(self, fileobj, columns: Sequence[Column] = COLUMNS, max_rows: int = MAX_ROWS, normal=_normal):
+        self.max_rows = max_rows
         try:
             self.workbook = load_workbook(fileobj, read_only=True, data_only=True)
             self.sheet = self.workbook.worksheets[0]
@@ -373,7 +378,7 @@ class RegisterFile:
             header = next(self._rows, None) or ()
         except UNREADABLE as error:
             raise UnreadableFile(unreadable_error()) from error
-        self.positions, self.header_errors = read_header(header)
+        self.positions, self.header_errors = read_header(header, columns, normal)
 
     def __enter__(self):
         return self
@@ -399,8 +404,8 @@ class RegisterFile:
                 return
             if all(cell_text(c) == "" for c in cells):
                 continue
-            if number > MAX_ROWS + 1:
-                raise UnreadableFile(too_many_rows_error())
+            if number > self.max_rows + 1:
+                raise UnreadableFile(too_many_rows_error(self.max_rows))
             yield number, {name: cells[i] if i < len(cells) else None for name, i in positions.items()}
 
 

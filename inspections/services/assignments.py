@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from dairy_campaign.batching import batched
 from dairy_campaign.choices import Role
 from dairy_campaign.models import User
 from dairy_campaign.ownership import DECIDE_ROLES
@@ -122,7 +123,7 @@ def assignments_plan(
     turn = itertools.cycle(inspectors)
     counts: dict[int, int] = {}
     created = 0
-    for batch in _batches(operators.iterator(chunk_size=PLAN_BATCH), PLAN_BATCH):
+    for batch in batched(operators.iterator(chunk_size=PLAN_BATCH), PLAN_BATCH):
         rows = []
         for operator_id, county_id in batch:
             inspector = next(turn)
@@ -145,12 +146,6 @@ def assignments_plan(
         if counts.get(inspector.pk):
             _tell(inspector, counts[inspector.pk], due_on)
     return created
-
-
-def _batches(iterable, size):
-    iterator = iter(iterable)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 @transaction.atomic

@@ -8,12 +8,12 @@ the register as it is by then and with the committing user's rights
 
 import contextlib
 import gzip
-import itertools
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,27 +24,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
+from dairy_campaign.batching import batched
 from dairy_campaign.models import Jurisdiction
-from dairy_campaign.ownership import WRITE_ROLES, owned_values
-from dairy_campaign.scoping import user_kind, user_scope_prefix
+from dairy_campaign.scoping import user_scope_prefix
 from dairy_campaign.uploads import upload_sha256
 
 from ..credit_code import credit_code_problem
 from ..imports import (
     COLUMNS,
+    Column,
     DuplicateCodes,
-    RegisterFile,
     RowError,
     Rules,
     UnreadableFile,
+    WorkbookFile,
     cell_text,
     clean_row,
     credit_code_of,
     registered_error,
     validate_register_upload,
 )
-from ..models import Operator, OperatorKind, RegisterImport
+from ..models import Operator, RegisterImport
 from ..models.imports import IMPORT_TRANSITIONS, MAX_STORED_ERRORS, ImportStatus, import_upload_to
+from .register import kinds_kept_by
 
 S = ImportStatus
 # Rows between two progress reports, and between two look-ups of the register.
@@ -57,17 +59,8 @@ UNEXPECTED = gettext_noop("The import stopped on an unexpected error; upload the
 EMPTY = gettext_noop("The file has no rows below the header.")
 
 
-def importable_kinds(actor) -> frozenset[str]:
-    """The operator kinds `actor` may import: those its department keeps, with a writing role."""
-    if actor.is_authenticated and actor.is_superuser:
-        return frozenset(OperatorKind.values)
-    if getattr(actor, "role", None) not in WRITE_ROLES or user_scope_prefix(actor) is None:
-        return frozenset()
-    return frozenset(owned_values("operator", user_kind(actor)))
-
-
 def may_import(actor) -> bool:
-    return actor.is_authenticated and bool(importable_kinds(actor))
+    return actor.is_authenticated and bool(kinds_kept_by(actor))
 
 
 def require_importer(actor):
@@ -173,8 +166,10 @@ def register_import_fail(*, job_id: int) -> None:
 
 @dataclass
 class Outcome:
-    """What a pass over a file found: every error counted, the first MAX_STORED_ERRORS kept."""
+    """What a pass over a file found: every error counted, the first MAX_STORED_ERRORS kept,
+    in the order of the file's `columns`."""
 
+    columns: ClassVar[Sequence[Column]] = COLUMNS
     rows: int = 0
     error_count: int = 0
     kept: list[RowError] = field(default_factory=list)
@@ -186,7 +181,7 @@ class Outcome:
                 self.kept.append(error)
 
     def fields(self) -> dict:
-        order = {c.header: i for i, c in enumerate(COLUMNS)}
+        order = {c.header: i for i, c in enumerate(self.columns)}
         kept = sorted(self.kept, key=lambda e: (e.row or 0, order.get(e.column, -1)))
         return {
             "total_rows": self.rows,
@@ -204,7 +199,7 @@ def _failure(message: str) -> dict:
 @contextlib.contextmanager
 def _workbook_rows(job: RegisterImport):
     """The uploaded workbook's rows: (header errors, estimated row count, rows)."""
-    with job.file.open("rb") as fileobj, RegisterFile(fileobj) as register:
+    with job.file.open("rb") as fileobj, WorkbookFile(fileobj) as register:
         yield register.header_errors, register.estimated_rows, register.rows()
 
 
@@ -224,7 +219,7 @@ def _check(job: RegisterImport, *, actor, source, rows_read=None, cleaned=None) 
     rules = Rules(
         jurisdictions=Jurisdiction.objects.in_bulk(),
         scope_prefix="" if actor.is_superuser else (user_scope_prefix(actor) or "-"),
-        kinds=importable_kinds(actor),
+        kinds=kinds_kept_by(actor),
     )
     outcome = Outcome()
     try:
@@ -234,7 +229,7 @@ def _check(job: RegisterImport, *, actor, source, rows_read=None, cleaned=None) 
                 return outcome
             _progress(job.pk, total_rows=estimated, processed_rows=0)
             duplicates = DuplicateCodes()
-            for chunk in _chunks(rows, PROGRESS_EVERY):
+            for chunk in batched(rows, PROGRESS_EVERY):
                 _check_chunk(chunk, rules=rules, duplicates=duplicates, outcome=outcome, sinks=(rows_read, cleaned))
                 outcome.rows += len(chunk)
                 # A sheet that does not state its size keeps the total at 0: progress unknown.
@@ -272,7 +267,7 @@ def _check_chunk(chunk, *, rules: Rules, duplicates: DuplicateCodes, outcome: Ou
 def _create_operators(staged, *, actor, reason: str) -> int:
     when = timezone.now()
     created = 0
-    for chunk in _chunks((json.loads(line) for line in staged), WRITE_BATCH):
+    for chunk in batched((json.loads(line) for line in staged), WRITE_BATCH):
         operators = [Operator(**fields) for fields in chunk]
         bulk_create_with_history(
             operators,
@@ -302,9 +297,3 @@ def _move(job_id: int, sources: set[str], target: str, **fields) -> bool:
 def _progress(job_id: int, **fields):
     # An UPDATE of its own, outside any transaction, so the page sees it at once.
     RegisterImport.objects.filter(pk=job_id).update(**fields)
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk

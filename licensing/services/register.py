@@ -8,7 +8,7 @@ from dairy_campaign.ownership import WRITE_ROLES, owned_values
 from dairy_campaign.scoping import may_write, user_kind, user_scope_prefix
 from dairy_campaign.services.audit import audited_save
 
-from ..models import Operator, Vehicle
+from ..models import Operator, OperatorKind, Vehicle
 from .common import require_editable
 
 OPERATOR_FIELDS = {
@@ -26,6 +26,16 @@ OPERATOR_FIELDS = {
     "arrangement",
     "actual_operator",
 }
+
+
+def kinds_kept_by(actor) -> frozenset[str]:
+    """The operator kinds whose register entries, imports and lots `actor` writes: those its
+    department keeps (ownership.OWNERS), with a writing role."""
+    if actor.is_authenticated and actor.is_superuser:
+        return frozenset(OperatorKind.values)
+    if getattr(actor, "role", None) not in WRITE_ROLES or user_scope_prefix(actor) is None:
+        return frozenset()
+    return frozenset(owned_values("operator", user_kind(actor)))
 
 
 def check_may_register(actor, *, kind: str, county_code: str):

@@ -14,12 +14,12 @@ register import's.
 
 import contextlib
 import datetime
-import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,16 +27,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dairy_campaign.batching import batched
 from dairy_campaign.exports import write_sheet
 from dairy_campaign.uploads import upload_sha256
 from licensing.credit_code import credit_code_problem
-from licensing.imports import UNREADABLE, Column, RowError, cell_text, unreadable_error, validate_register_upload
+from licensing.imports import Column, RowError, UnreadableFile, WorkbookFile, cell_text, validate_register_upload
 from licensing.models import Operator, Vehicle
-from licensing.models.imports import IMPORT_TRANSITIONS, MAX_STORED_ERRORS, ImportStatus
+from licensing.models.imports import IMPORT_TRANSITIONS, ImportStatus
+from licensing.services.imports import Outcome as FileOutcome
 
 from ..models import Category, IntakeImport, Lot, LotKind
 from .lots import SUPPLIERS, LotChecker, error_msgids, lots_create, may_record_intake
@@ -113,68 +115,11 @@ def require_intake_importer(actor):
 # Reading the workbook.
 
 
-class UnreadableFile(Exception):
-    def __init__(self, error: RowError):
-        super().__init__(error.message)
-        self.error = error
-
-
-def _too_many_rows() -> RowError:
-    return RowError(
-        None,
-        "",
-        gettext_noop("The file has more than %(limit)d rows; split it into several files."),
-        {"limit": MAX_ROWS},
-    )
-
-
-def read_header(cells) -> tuple[dict[str, int], list[RowError]]:
-    """Each column's position, found by its Chinese header, in any order."""
-    by_header = {_normal(c.header): c for c in COLUMNS}
-    positions, errors = {}, []
-    for index, value in enumerate(cells):
-        column = by_header.get(_normal(cell_text(value)).rstrip("*"))
-        if column is None:
-            continue  # a column of the producer's own, such as remarks
-        if column.field in positions:
-            errors.append(RowError(1, column.header, gettext_noop("This column appears twice.")))
-        positions.setdefault(column.field, index)
-    for column in COLUMNS:
-        if column.required and column.field not in positions:
-            errors.append(RowError(1, column.header, gettext_noop("This column is missing; use the template.")))
-    return positions, errors
-
-
 @contextlib.contextmanager
 def _workbook_rows(job: IntakeImport):
     """(header errors, estimated row count, rows of (Excel row number, {field: value}))."""
-    with job.file.open("rb") as fileobj:
-        try:
-            workbook = load_workbook(fileobj, read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            cells = sheet.iter_rows(values_only=True)
-            positions, header_errors = read_header(next(cells, None) or ())
-        except UNREADABLE as error:
-            raise UnreadableFile(unreadable_error()) from error
-        try:
-            yield header_errors, max(0, (sheet.max_row or 1) - 1), _rows(cells, positions)
-        finally:
-            workbook.close()
-
-
-def _rows(cells, positions) -> Iterator[tuple[int, dict]]:
-    for number in itertools.count(2):
-        try:
-            values = next(cells, None)
-        except UNREADABLE as error:
-            raise UnreadableFile(unreadable_error()) from error
-        if values is None:
-            return
-        if all(cell_text(c) == "" for c in values):
-            continue
-        if number > MAX_ROWS + 1:
-            raise UnreadableFile(_too_many_rows())
-        yield number, {name: values[i] if i < len(values) else None for name, i in positions.items()}
+    with job.file.open("rb") as fileobj, WorkbookFile(fileobj, COLUMNS, MAX_ROWS, _normal) as intake:
+        yield intake.header_errors, intake.estimated_rows, intake.rows()
 
 
 # One row's cells, read.
@@ -326,31 +271,12 @@ def read_row(values: Mapping, *, row: int, lookups: Lookups, vehicles: Mapping) 
 
 
 @dataclass
-class Outcome:
-    """What a pass over a file found: every error counted, the first MAX_STORED_ERRORS kept,
-    and for a file without errors, its lots ready to insert."""
+class Outcome(FileOutcome):
+    """The register import's outcome, over this file's columns, and for a file without
+    errors, its lots ready to insert."""
 
-    rows: int = 0
-    error_count: int = 0
-    kept: list[RowError] = field(default_factory=list)
+    columns: ClassVar[Sequence[Column]] = COLUMNS
     lots: list[Lot] = field(default_factory=list)
-
-    def add(self, errors: Iterable[RowError]):
-        for error in errors:
-            self.error_count += 1
-            if len(self.kept) < MAX_STORED_ERRORS:
-                self.kept.append(error)
-
-    def fields(self) -> dict:
-        order = {c.header: i for i, c in enumerate(COLUMNS)}
-        kept = sorted(self.kept, key=lambda e: (e.row or 0, order.get(e.column, -1)))
-        return {
-            "total_rows": self.rows,
-            "processed_rows": self.rows,
-            "error_count": self.error_count,
-            "errors": [e.as_dict() for e in kept],
-            "finished_at": timezone.now(),
-        }
 
 
 def intake_import_start(*, actor, upload) -> IntakeImport:
@@ -442,7 +368,7 @@ def _check(job: IntakeImport, *, actor, keep_lots: bool = False) -> Outcome:
             if outcome.error_count:
                 return outcome
             _progress(job.pk, total_rows=estimated, processed_rows=0)
-            for chunk in _chunks(rows, CHUNK):
+            for chunk in batched(rows, CHUNK):
                 _check_chunk(chunk, actor=actor, checker=checker, vehicles=vehicles, outcome=outcome, keep=keep_lots)
                 outcome.rows += len(chunk)
                 _progress(job.pk, processed_rows=outcome.rows, total_rows=estimated and max(outcome.rows, estimated))
@@ -490,12 +416,6 @@ def _move(job_id: int, sources: set[str], target: str, **fields) -> bool:
 def _progress(job_id: int, **fields):
     # An UPDATE of its own, outside any transaction, so the page sees it at once.
     IntakeImport.objects.filter(pk=job_id).update(**fields)
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 # The template.

@@ -22,8 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from dairy_campaign.ownership import DECIDE_ROLES, WRITE_ROLES, owned_values
-from dairy_campaign.scoping import user_kind, user_scope_prefix
+from dairy_campaign.ownership import DECIDE_ROLES, WRITE_ROLES
 from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.transitions import transition
@@ -31,6 +30,7 @@ from inspections.models import Consignment
 from licensing.models import Operator, OperatorKind, Vehicle
 from licensing.models.choices import PRODUCERS, SELLERS
 from licensing.services.common import require_editable
+from licensing.services.register import kinds_kept_by
 
 from ..models import INTAKE_KINDS, Category, Lot, LotKind, LotStatus
 
@@ -139,23 +139,13 @@ TRACE_LIMIT = 200
 # Who records lots.
 
 
-def recordable_kinds(actor) -> frozenset[str]:
-    """The operator kinds whose lots `actor` records: those its department keeps, with a
-    writing role (the register's ownership, DESIGN §1)."""
-    if actor.is_authenticated and actor.is_superuser:
-        return frozenset(OperatorKind.values)
-    if getattr(actor, "role", None) not in WRITE_ROLES or user_scope_prefix(actor) is None:
-        return frozenset()
-    return frozenset(owned_values("operator", user_kind(actor)))
-
-
 def may_record_lots(actor) -> bool:
-    return actor.is_authenticated and bool(recordable_kinds(actor) & frozenset().union(*HOLDERS.values()))
+    return actor.is_authenticated and bool(kinds_kept_by(actor) & frozenset().union(*HOLDERS.values()))
 
 
 def may_record_intake(actor) -> bool:
     """S1: the department keeping producers records (and imports) their intake."""
-    return actor.is_authenticated and bool(recordable_kinds(actor) & HOLDERS[L.RAW_MILK])
+    return actor.is_authenticated and bool(kinds_kept_by(actor) & HOLDERS[L.RAW_MILK])
 
 
 def require_lot_recorder(actor):
@@ -214,7 +204,7 @@ class LotChecker:
     def __init__(self, actor, *, today: datetime.date | None = None):
         self.actor = actor
         self.today = today or local_today()
-        self.kinds = recordable_kinds(actor)
+        self.kinds = kinds_kept_by(actor)
         self.seen: dict[tuple, object] = {}
         self.seen_consignments: dict[int, object] = {}
 
