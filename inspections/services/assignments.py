@@ -19,10 +19,10 @@ from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.services.notifications import notify
 from licensing.models import Operator
+from licensing.services.common import require_editable
 
 from ..models import Assignment, AssignmentSource, AssignmentStatus, ChecklistTemplate, Subject
 from ..selectors import IN_BUSINESS
-from .common import require_reviewer
 
 PLAN_BATCH = 1000
 FIELD_ROLES = frozenset({Role.INSPECTOR, Role.REVIEWER})
@@ -150,7 +150,7 @@ def assignments_plan(
 
 @transaction.atomic
 def assignment_cancel(*, actor, assignment: Assignment, reason: str) -> Assignment:
-    require_reviewer(actor, assignment)
+    require_editable(actor, assignment, decide=True)
     if assignment.status not in (AssignmentStatus.OPEN, AssignmentStatus.IN_PROGRESS):
         raise ValidationError(_("This assignment is closed."))
     if not reason.strip():

@@ -18,6 +18,7 @@ from dairy_campaign.services.notifications import notify
 from dairy_campaign.transitions import transition
 from dairy_campaign.uploads import upload_sha256
 from licensing.models import Operator
+from licensing.services.common import require_editable
 
 from ..models import (
     Assignment,
@@ -32,7 +33,7 @@ from ..models import (
     Sweep,
 )
 from .answers import evidence_problems, has_problems, merge_answers
-from .common import require_editable, require_field_role
+from .common import require_field_role
 from .measures import measures_on_submit
 from .photos import check_position, exif_taken_at, image_content_type
 

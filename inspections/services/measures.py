@@ -15,6 +15,7 @@ from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.services.notifications import notify
 from licensing.models import OperatorKind
 from licensing.models.choices import SELLERS
+from licensing.services.common import require_editable
 from licensing.services.licences import operator_may_sell_dairy
 from licensing.services.register import operator_ban
 
@@ -28,7 +29,6 @@ from ..models import (
     Outcome,
 )
 from ..models.choices import BANS, DESTRUCTION
-from .common import require_editable
 
 REINSPECTION_DAYS = 7
 MEASURE_FIELDS = {"description", "product", "quantity", "unit", "witness", "deadline", "document_number"}

@@ -10,15 +10,15 @@ from django.utils.translation import gettext as _
 from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.notifications import notify
 from dairy_campaign.transitions import transition
+from licensing.services.common import require_editable
 
 from ..models import AssignmentStatus, Inspection, InspectionStatus
-from .common import require_reviewer
 from .filing import REVIEW_FLOW
 from .measures import measures_on_approval
 
 
 def _check_reviewer(actor, inspection: Inspection):
-    require_reviewer(actor, inspection)
+    require_editable(actor, inspection, decide=True)
     if inspection.signed_by_id == actor.pk and not actor.is_superuser:
         raise PermissionDenied(_("You signed this checklist; another reviewer decides on it."))
 
