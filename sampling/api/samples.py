@@ -9,13 +9,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dairy_campaign.ownership import WRITE_ROLES
-
 from ..filters_samples import ReferralFilter, ResultFilter, SampleFilter
 from ..models import CustodyEvent, LabResult, Lot, MassUnit, PlanLine, Referral, Sample
 from ..services.consequences import referral_take_up
 from ..services.results import (
     ResultRow,
+    require_result_writer,
     result_correct,
     result_enter,
     result_review,
@@ -164,11 +163,6 @@ class TakeUpSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-def require_writer(user):
-    if not (user.is_superuser or getattr(user, "role", None) in WRITE_ROLES):
-        raise PermissionDenied(_("Your role does not enter results."))
-
-
 class SampleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Samples and their chain of custody; results are entered, reviewed and corrected
     on the sample (Q7), and a non-conforming one sets Q8 going."""
@@ -260,7 +254,7 @@ class LabResultViewSet(viewsets.ReadOnlyModelViewSet):
     def bulk(self, request):
         """Enter many results at once, all or nothing: a refused row (by its index in
         `results`) refuses the whole request and nothing is saved."""
-        require_writer(request.user)
+        require_result_writer(request.user)
         serializer = BulkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rows = serializer.validated_data["results"]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from dairy_campaign.ownership import DECIDE_ROLES
+from dairy_campaign.ownership import DECIDE_ROLES, WRITE_ROLES
 from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.services.notifications import notify_agencies
@@ -51,6 +51,12 @@ class RowsRejected(ValidationError):
 
 
 # --- who may do what -------------------------------------------------------------------
+
+
+def require_result_writer(user):
+    """Results are entered by those with a writing role (the lab's clerks, inspectors)."""
+    if not (user.is_superuser or getattr(user, "role", None) in WRITE_ROLES):
+        raise PermissionDenied(_("Your role does not enter results."))
 
 
 def may_enter_result(actor, sample: Sample) -> bool:

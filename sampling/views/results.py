@@ -3,7 +3,7 @@ the Q8 referrals a non-conforming result sends out."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import cases_for_sources
 from dairy_campaign.exports import xlsx_response
-from dairy_campaign.ownership import DECIDE_ROLES, WRITE_ROLES
+from dairy_campaign.ownership import DECIDE_ROLES
 from dairy_campaign.transitions import state_changes
 from dairy_campaign.views.forms_support import add_service_errors
 from dairy_campaign.views.lists import ScopedListView
@@ -29,6 +29,7 @@ from ..services.results import (
     ResultRow,
     RowsRejected,
     awaiting_results,
+    require_result_writer,
     result_correct,
     result_enter,
     result_review,
@@ -40,11 +41,6 @@ from .samples import lot_url, shown, visible_sample
 
 # The grid shows the oldest samples waiting first; a lab works through them page by page.
 GRID_ROWS = 50
-
-
-def require_writer(user):
-    if not (user.is_superuser or getattr(user, "role", None) in WRITE_ROLES):
-        raise PermissionDenied(_("Your role does not enter results."))
 
 
 def visible_result(request, pk) -> LabResult:
@@ -128,7 +124,7 @@ def _grid_rows(request, samples, bound: bool):
 def result_grid(request):
     """Many received samples at once on one form, all or nothing: if any row is refused,
     nothing is saved and each refused row says why."""
-    require_writer(request.user)
+    require_result_writer(request.user)
     problems = []
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("sample") if i.isdigit()]
@@ -201,7 +197,7 @@ def _template_response(user):
 def result_upload_view(request):
     """Results from an Excel file, all or nothing, with the errors of each row; checked and
     saved while the clerk waits, up to MAX_UPLOAD_ROWS rows."""
-    require_writer(request.user)
+    require_result_writer(request.user)
     if request.GET.get("template") == "xlsx":
         return _template_response(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
