@@ -33,7 +33,7 @@ from ..models import (
     ScopeCategory,
 )
 from ..models.choices import SELLERS
-from .common import agency_near, require_editable
+from .common import agency_near_required, require_editable
 
 S = LicenceStatus
 LIFECYCLE = {
@@ -329,12 +329,7 @@ def _open_follow_ups(licence: Licence, kinds: list[str], actor) -> list[FollowUp
         responsible_kind = (
             AgencyKind.AGR if kind in (MeasureKind.SEAL_STATION, MeasureKind.DISMANTLE_STATION) else AgencyKind.GOV
         )
-        responsible = agency_near(responsible_kind, county)
-        if responsible is None:
-            raise ValidationError(
-                _("No %(kind)s department is set up for %(place)s.")
-                % {"kind": AgencyKind(responsible_kind).label, "place": county}
-            )
+        responsible = agency_near_required(responsible_kind, county)
         measure = audited_save(
             FollowUpMeasure(licence=licence, kind=kind, responsible=responsible, due_on=due),
             actor=actor,

@@ -18,7 +18,7 @@ from dairy_campaign.transitions import transition
 from inspections.models import ConsignmentStatus
 from inspections.services.consignments import consignment_lab_result_record
 from licensing.models.choices import SELLERS
-from licensing.services.common import agency_near
+from licensing.services.common import agency_near_required
 
 from ..models import LabResult, Lot, Referral, ReferralKind, ReferralStatus, Verdict
 from .lots import lot_hold
@@ -38,13 +38,7 @@ def owning_kind(operator) -> str:
 
 
 def _department(kind: str, lot: Lot) -> Agency:
-    county = lot.operator.county
-    agency = agency_near(kind, county)
-    if agency is None:
-        raise ValidationError(
-            _("No %(kind)s department is set up for %(place)s.") % {"kind": AgencyKind(kind).label, "place": county}
-        )
-    return agency
+    return agency_near_required(kind, lot.operator.county)
 
 
 def _facts(result: LabResult) -> dict:
