@@ -1,5 +1,5 @@
 from .models import Notification
-from .navigation import nav_for, nav_menu
+from .navigation import nav_menu
 
 
 def shell(request):
@@ -9,7 +9,6 @@ def shell(request):
         return {}
     jurisdiction = user.jurisdiction
     return {
-        "nav_items": nav_for(user),
         "nav_menu": nav_menu(user),
         "unread_count": Notification.objects.visible_to(user).unread().count(),
         "user_breadcrumbs": (jurisdiction.ancestors() + [jurisdiction]) if jurisdiction else [],

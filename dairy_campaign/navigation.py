@@ -56,11 +56,3 @@ def nav_menu(user) -> list[dict]:
             names = {e["name"] for e in entries}
             menu.append({"group": config.verbose_name, "entries": entries, "names": names})
     return menu
-
-
-def nav_for(user) -> list[dict]:
-    """Every entry `user` may use, in one flat list."""
-    items = list(CORE_NAV)
-    for config in apps.get_app_configs():
-        items.extend(getattr(config, "nav_items", ()))
-    return _shown(user, items)
