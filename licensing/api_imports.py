@@ -1,6 +1,7 @@
-"""The register import's API twin: same services, same `visible_to(user)` scoping."""
+"""The register import's API twin: same services, same `visible_to(user)` scoping. Its
+serializer and viewset are the bases of every import job's API (the intake import too)."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,7 +18,9 @@ class RegisterImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="In the request's language (Chinese by default).")
 
 
-class RegisterImportSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(serializers.ModelSerializer):
+    """An import job (licensing.models.imports.ImportJob); subclasses name the model."""
+
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     committed_by = serializers.CharField(source="committed_by.username", read_only=True, default=None, allow_null=True)
     percent = serializers.IntegerField(read_only=True)
@@ -25,7 +28,6 @@ class RegisterImportSerializer(serializers.ModelSerializer):
     errors = serializers.SerializerMethodField()
 
     class Meta:
-        model = RegisterImport
         fields = [
             "id",
             "file_name",
@@ -50,30 +52,57 @@ class RegisterImportSerializer(serializers.ModelSerializer):
         return [{"row": e["row"], "column": e["column"], "message": translated(e)} for e in job.errors]
 
 
+class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Upload a file for a dry run, follow its progress and errors, then commit it (all rows
+    or none). Subclasses set `model`, `upload_serializer_class` and the two services; the
+    schema of `create` and `commit` is declared on them with `import_job_schema`."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    model = None
+    upload_serializer_class = None
+    start_service = None
+    commit_service = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user).select_related("created_by", "committed_by")
+
+    def create(self, request, *args, **kwargs):
+        upload = self.upload_serializer_class(data=request.data)
+        upload.is_valid(raise_exception=True)
+        job = type(self).start_service(actor=request.user, upload=upload.validated_data["file"])
+        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        job = type(self).commit_service(actor=request.user, job=self.get_object())
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+def import_job_schema(upload_serializer, job_serializer):
+    """The OpenAPI description of an ImportJobViewSet subclass's upload and commit."""
+    return extend_schema_view(
+        create=extend_schema(request=upload_serializer, responses={201: job_serializer}),
+        commit=extend_schema(request=None, responses={202: job_serializer}),
+    )
+
+
+class RegisterImportSerializer(ImportJobSerializer):
+    class Meta(ImportJobSerializer.Meta):
+        model = RegisterImport
+
+
 class RegisterUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The register, filled in on the template (.xlsx).")
 
 
-class RegisterImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+@import_job_schema(RegisterUploadSerializer, RegisterImportSerializer)
+class RegisterImportViewSet(ImportJobViewSet):
     """Operator register imports (摸清底数, P1): upload a file for a dry run, follow its
     progress and errors, then commit it (all rows or none)."""
 
     serializer_class = RegisterImportSerializer
-    parser_classes = [MultiPartParser, FormParser]
     queryset = RegisterImport.objects.none()  # for the schema; rows come from get_queryset
-
-    def get_queryset(self):
-        return RegisterImport.objects.visible_to(self.request.user).select_related("created_by", "committed_by")
-
-    @extend_schema(request=RegisterUploadSerializer, responses={201: RegisterImportSerializer})
-    def create(self, request, *args, **kwargs):
-        upload = RegisterUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        job = register_import_start(actor=request.user, upload=upload.validated_data["file"])
-        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={202: RegisterImportSerializer})
-    @action(detail=True, methods=["post"])
-    def commit(self, request, pk=None):
-        job = register_import_commit(actor=request.user, job=self.get_object())
-        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+    model = RegisterImport
+    upload_serializer_class = RegisterUploadSerializer
+    start_service = register_import_start
+    commit_service = register_import_commit

@@ -3,11 +3,10 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from licensing.imports import translated
+from licensing.api_imports import ImportJobSerializer, ImportJobViewSet, import_job_schema
 
 from ..filters_lots import LotFilter
 from ..models import Category, IntakeImport, Lot, LotKind
@@ -216,76 +215,31 @@ class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(TraceSerializer(lot_trace(lot, viewer=request.user)).data)
 
 
-class IntakeImportErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(allow_null=True, help_text="Excel row number; 1 is the header, null the whole file.")
-    column = serializers.CharField(help_text="The column's Chinese header, empty for the whole file.")
-    message = serializers.CharField(help_text="In the request's language (Chinese by default).")
-
-
-class IntakeImportSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True)
-    committed_by = serializers.CharField(source="committed_by.username", read_only=True, default=None, allow_null=True)
+class IntakeImportSerializer(ImportJobSerializer):
     # Plain text: the register import's component already names these statuses' enum.
     status = serializers.CharField(
         read_only=True, help_text="queued, validating, valid, invalid, committing, committed or failed"
     )
-    percent = serializers.IntegerField(read_only=True)
-    finished = serializers.BooleanField(read_only=True)
-    errors = serializers.SerializerMethodField()
 
-    class Meta:
+    class Meta(ImportJobSerializer.Meta):
         model = IntakeImport
-        fields = [
-            "id",
-            "file_name",
-            "file_sha256",
-            "created_by",
-            "created_at",
-            "status",
-            "total_rows",
-            "processed_rows",
-            "percent",
-            "finished",
-            "error_count",
-            "errors",
-            "committed_by",
-            "committed_count",
-            "finished_at",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(IntakeImportErrorSerializer(many=True))
-    def get_errors(self, job):
-        return [{"row": e["row"], "column": e["column"], "message": translated(e)} for e in job.errors]
 
 
 class IntakeUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Producers' intake records, filled in on the template (.xlsx).")
 
 
-class IntakeImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+@import_job_schema(IntakeUploadSerializer, IntakeImportSerializer)
+class IntakeImportViewSet(ImportJobViewSet):
     """S1 intake imports: upload a file for a dry run, follow its progress and errors, then
     commit it (all rows or none)."""
 
     serializer_class = IntakeImportSerializer
-    parser_classes = [MultiPartParser, FormParser]
     queryset = IntakeImport.objects.none()  # for the schema; rows come from get_queryset
-
-    def get_queryset(self):
-        return IntakeImport.objects.visible_to(self.request.user).select_related("created_by", "committed_by")
-
-    @extend_schema(request=IntakeUploadSerializer, responses={201: IntakeImportSerializer})
-    def create(self, request, *args, **kwargs):
-        upload = IntakeUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        job = intake_import_start(actor=request.user, upload=upload.validated_data["file"])
-        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={202: IntakeImportSerializer})
-    @action(detail=True, methods=["post"])
-    def commit(self, request, pk=None):
-        job = intake_import_commit(actor=request.user, job=self.get_object())
-        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+    model = IntakeImport
+    upload_serializer_class = IntakeUploadSerializer
+    start_service = intake_import_start
+    commit_service = intake_import_commit
 
 
 def register(router):
