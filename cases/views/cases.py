@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from dairy_campaign.choices import AgencyKind
 from dairy_campaign.ownership import DECIDE_ROLES
 from dairy_campaign.transitions import state_changes
-from dairy_campaign.views.forms_support import add_service_errors
+from dairy_campaign.views.forms_support import add_service_errors, decision_forms
 from dairy_campaign.views.lists import ScopedListView
 from licensing.models import Operator
 
@@ -93,11 +93,13 @@ def _visible_case(request, pk) -> Case:
 
 
 def action_forms(user, case, bound=None, bound_action=None) -> list[dict]:
-    forms = []
-    for name in case_actions_for(user, case):
-        form = bound if name == bound_action else action_form(name, case=case, user=user)
-        forms.append({"name": name, "label": ACTION_LABELS[name], "form": form})
-    return forms
+    return decision_forms(
+        case_actions_for(user, case),
+        ACTION_LABELS,
+        lambda name: action_form(name, case=case, user=user),
+        bound=bound,
+        bound_action=bound_action,
+    )
 
 
 def _detail_context(request, case: Case, **extra) -> dict:

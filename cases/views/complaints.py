@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from dairy_campaign.transitions import state_changes
-from dairy_campaign.views.forms_support import add_service_errors
+from dairy_campaign.views.forms_support import add_service_errors, decision_forms
 from dairy_campaign.views.lists import ScopedListView
 
 from ..filters_complaints import ComplaintFilter
@@ -130,25 +130,24 @@ def _visible(request, pk) -> Complaint:
 
 
 def _action_forms(user, complaint, bound=None, bound_action=None) -> list[dict]:
-    forms = []
-    for name in complaint_actions_for(user, complaint):
+    def make(name):
         kwargs = {"complaint": complaint} if name == "assign" else {}
-        form = bound if name == bound_action else ACTION_FORMS[name](prefix=name, **kwargs)
-        forms.append({"name": name, "label": ACTION_LABELS[name], "form": form})
-    return forms
+        return ACTION_FORMS[name](prefix=name, **kwargs)
+
+    names = complaint_actions_for(user, complaint)
+    return decision_forms(names, ACTION_LABELS, make, bound=bound, bound_action=bound_action)
 
 
 def _reward_forms(user, reward, bound=None, bound_action=None) -> list[dict]:
     if reward is None:
         return []
-    return [
-        {
-            "name": name,
-            "label": REWARD_LABELS[name],
-            "form": bound if name == bound_action else REWARD_FORMS[name](prefix=name),
-        }
-        for name in reward_actions_for(user, reward)
-    ]
+    return decision_forms(
+        reward_actions_for(user, reward),
+        REWARD_LABELS,
+        lambda name: REWARD_FORMS[name](prefix=name),
+        bound=bound,
+        bound_action=bound_action,
+    )
 
 
 def _detail(request, complaint, *, bound=None, bound_action=None, status=200):

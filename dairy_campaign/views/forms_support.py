@@ -8,3 +8,12 @@ def add_service_errors(form, error: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def decision_forms(names, labels, make_form, *, bound=None, bound_action=None) -> list[dict]:
+    """The decisions offered on a record, for `core/partials/decision_forms.html`: one entry
+    per name, the posted (bound) form kept for the decision that was just tried."""
+    return [
+        {"name": name, "label": labels[name], "form": bound if name == bound_action else make_form(name)}
+        for name in names
+    ]

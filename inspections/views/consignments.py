@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dairy_campaign.transitions import state_changes
-from dairy_campaign.views.forms_support import add_service_errors
+from dairy_campaign.views.forms_support import add_service_errors, decision_forms
 from dairy_campaign.views.lists import ScopedListView
 
 from ..filters_field import ConsignmentFilter
@@ -98,10 +98,13 @@ def _visible(request, pk) -> Consignment:
 
 
 def _detail(request, consignment, *, bound=None, bound_action=None, status=200):
-    actions = []
-    for name in consignment_actions_for(request.user, consignment):
-        form = bound if name == bound_action else ACTION_FORMS[name](prefix=name)
-        actions.append({"name": name, "label": ACTION_LABELS[name], "form": form})
+    actions = decision_forms(
+        consignment_actions_for(request.user, consignment),
+        ACTION_LABELS,
+        lambda name: ACTION_FORMS[name](prefix=name),
+        bound=bound,
+        bound_action=bound_action,
+    )
     editable = Consignment.objects.editable_by(request.user).filter(pk=consignment.pk).exists()
     return render(
         request,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dairy_campaign.services.campaigns import campaign_current
 from dairy_campaign.transitions import state_changes
-from dairy_campaign.views.forms_support import add_service_errors
+from dairy_campaign.views.forms_support import add_service_errors, decision_forms
 from dairy_campaign.views.lists import ScopedListView
 from licensing.models import Operator
 
@@ -101,14 +101,13 @@ def _visible(request, pk) -> SelfInspectionReport:
 
 
 def _detail(request, report, *, bound=None, bound_decision=None, status=200):
-    decisions = [
-        {
-            "name": name,
-            "label": DECISION_LABELS[name],
-            "form": bound if name == bound_decision else SelfReportDecisionForm(prefix=name),
-        }
-        for name in self_report_decisions_for(request.user, report)
-    ]
+    decisions = decision_forms(
+        self_report_decisions_for(request.user, report),
+        DECISION_LABELS,
+        lambda name: SelfReportDecisionForm(prefix=name),
+        bound=bound,
+        bound_action=bound_decision,
+    )
     return render(
         request,
         "inspections/self_report_detail.html",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.transitions import state_changes
-from dairy_campaign.views.forms_support import add_service_errors
+from dairy_campaign.views.forms_support import add_service_errors, decision_forms
 from dairy_campaign.views.lists import ScopedListView
 
 from ..filters import FollowUpFilter, LicenceFilter
@@ -58,12 +58,13 @@ class LicenceListView(ScopedListView):
 
 
 def action_forms(user, licence, bound=None, bound_action=None):
-    forms = []
-    for name in licence_actions_for(user, licence):
-        form_class = ACTION_FORMS.get(name, DecisionForm)
-        form = bound if name == bound_action else form_class(prefix=name)
-        forms.append({"name": name, "label": ACTION_LABELS[name], "form": form})
-    return forms
+    return decision_forms(
+        licence_actions_for(user, licence),
+        ACTION_LABELS,
+        lambda name: ACTION_FORMS.get(name, DecisionForm)(prefix=name),
+        bound=bound,
+        bound_action=bound_action,
+    )
 
 
 @login_required

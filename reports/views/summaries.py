@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from dairy_campaign.exports import XLSX_MIME, xlsx_response
 from dairy_campaign.services.campaigns import campaign_current
 from dairy_campaign.transitions import state_changes
-from dairy_campaign.views.forms_support import add_service_errors
+from dairy_campaign.views.forms_support import add_service_errors, decision_forms
 from dairy_campaign.views.lists import ScopedListView
 
 from ..filters import SummaryReportFilter
@@ -95,15 +95,13 @@ def summary_mine(request):
 def _detail(request, report: SummaryReport, *, text_form=None, bound=None, bound_action=None, status=200):
     writer = svc.may_write_report(request.user, report)
     allowed = svc.summary_actions_for(request.user, report, writer=writer)
-    actions = [
-        {
-            "name": name,
-            "label": ACTION_LABELS[name],
-            "form": bound if name == bound_action else ACTION_FORMS[name](),
-        }
-        for name in ("submit", "accept", "return")
-        if name in allowed
-    ]
+    actions = decision_forms(
+        [name for name in ("submit", "accept", "return") if name in allowed],
+        ACTION_LABELS,
+        lambda name: ACTION_FORMS[name](),
+        bound=bound,
+        bound_action=bound_action,
+    )
     if "text" in allowed and text_form is None:
         text_form = SummaryTextForm(initial={"text": report.text})
     return render(

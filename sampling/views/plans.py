@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from dairy_campaign.transitions import state_changes
-from dairy_campaign.views.forms_support import add_service_errors
+from dairy_campaign.views.forms_support import add_service_errors, decision_forms
 from dairy_campaign.views.lists import ScopedListView
 
 from ..filters_plans import PlanFilter
@@ -148,10 +148,13 @@ def _detail(request, plan, *, grid=None, bound=None, bound_action=None, status=2
     editable = writer and plan.editable
     if grid is None or not editable:
         grid = PlannedCountsForm(lines=page.object_list)
-    actions = []
-    for name in plan_actions_for(request.user, plan, writer=writer):
-        form = bound if name == bound_action else ACTION_FORMS[name](prefix=name)
-        actions.append({"name": name, "label": ACTION_LABELS[name], "form": form})
+    actions = decision_forms(
+        plan_actions_for(request.user, plan, writer=writer),
+        ACTION_LABELS,
+        lambda name: ACTION_FORMS[name](prefix=name),
+        bound=bound,
+        bound_action=bound_action,
+    )
     farms_sampled = sum(1 for line in lines if line.planned >= 1)
     page_sampled = sum(1 for line in page.object_list if line.planned >= 1)
     return render(
