@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from dairy_campaign.celery import app as celery_app
 from dairy_campaign.choices import AgencyKind, Role
@@ -21,6 +22,15 @@ def _isolated(settings, tmp_path):
     cache.clear()
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def english(settings):
+    """Pages, API answers and services in English, so that tests compare messages with
+    their msgids whatever the Chinese catalogue holds (Chinese stays the default)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from dairy_campaign.demo import DEMO_PDF
@@ -13,12 +12,8 @@ TODAY = datetime.date(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages are compared with their English msgids, in services and pages alike (the
-    pages' default language is the settings' one; Chinese in production)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """This package's tests read messages in English."""
 
 
 # The fixtures below are used by the case, police and evidence tests that ask for them.

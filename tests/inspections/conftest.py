@@ -1,6 +1,4 @@
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from dairy_campaign.choices import AgencyKind, Role
 from licensing.models import OperatorKind
@@ -11,17 +9,8 @@ from .factories import TemplateFactory
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Messages are compared with their English msgids, whatever the catalogue holds."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    """Pages answer in English too (the language cookie; Chinese is the default)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+def _english(english):
+    """This package's tests read messages in English."""
 
 
 @pytest.fixture

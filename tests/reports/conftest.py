@@ -1,10 +1,6 @@
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages and headers are compared with their English msgids."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """This package's tests read messages in English."""
