@@ -20,13 +20,30 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_cell(ws, value):
+def _storable(value):
     # Decimals (quantities, mg/kg) stay numbers, exactly as stored.
     if isinstance(value, datetime.datetime):
         # Excel has no time zones: write the local (Asia/Shanghai) wall time.
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    elif value is not None and not isinstance(value, (int, float, Decimal, datetime.date, str)):
-        value = str(value)
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if value is not None and not isinstance(value, (int, float, Decimal, datetime.date, str)):
+        return str(value)
+    return value
+
+
+def safe_value(ws, value):
+    """What to append for `value` in a list export: the value itself when openpyxl stores it
+    safely as it is (a styled cell object costs several times more to build and write; dates
+    then take openpyxl's own yyyy-mm-dd formats), else a cell made safe by `safe_cell`."""
+    if type(value) is str:  # most cells: checked first, as cheaply as possible
+        return safe_cell(ws, value) if value.startswith(FORMULA_TRIGGERS) else value
+    value = _storable(value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return safe_cell(ws, value)
+    return value
+
+
+def safe_cell(ws, value):
+    value = _storable(value)
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         cell.data_type = "s"
@@ -52,7 +69,7 @@ def write_sheet(
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append([safe_cell(ws, value) for value in row])
+        ws.append([safe_value(ws, value) for value in row])
     return ws
 
 

@@ -17,10 +17,12 @@ Scoping is the caller's: it hands in a code prefix it has checked against the re
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, Q, Sum
+from django.db import connection
+from django.db.models import Count, DecimalField, Q, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +45,7 @@ from dairy_campaign.models import Jurisdiction
 from dairy_campaign.services.campaigns import local_today
 from inspections.models import Den, Inspection, InspectionStatus, Measure, MeasureKind, MeasureStatus, Outcome, Sweep
 from inspections.models.choices import BANS, DESTRUCTION
-from inspections.selectors import FILED, IN_BUSINESS, inspected_in
+from inspections.selectors import FILED, IN_BUSINESS
 from licensing.models import (
     Arrangement,
     Licence,
@@ -57,6 +59,8 @@ from licensing.models import (
 from licensing.selectors import DECIDED
 from sampling.models import Category, LabResult, Sample, Verdict
 from sampling.selectors import Period, compliance_by_county
+
+from . import figures_cache
 
 Value = int | Decimal
 Figures = dict[str, Value]
@@ -363,24 +367,48 @@ def _rows(grouped, code_field: str) -> Rows:
 def _census(prefix: str, period: CampaignPeriod, campaign) -> Rows:
     """The register as of now, and the inspection coverage of the campaign (逐家排查): the
     operators in business, unlicensed operations aside (they are banned, not inspected),
-    with a filed checklist dated in the campaign."""
-    due = Q(status__in=IN_BUSINESS) & ~Q(kind=OperatorKind.UNLICENSED)
-    grouped = (
+    with a filed checklist dated in the campaign (inspections.selectors.inspected_in).
+
+    Counted per county, kind and status in SQL, the figures added up here: the register in
+    one pass (three counts a group rather than a filtered count per figure), and the
+    operators inspected from the checklists' side (one join, where asking each of the
+    register's operators whether it has a checklist costs a probe per operator)."""
+    registered = (
         Operator.objects.within(prefix)
         .order_by()
-        .values("county_id")
-        .annotate(
-            operators_total=_count(),
-            **{f"operators_{kind}": _count(Q(kind=kind)) for kind in OperatorKind.values},
-            **{f"operators_{status}": _count(Q(status=status)) for status in OperatorStatus.values},
-            operators_flagged=_count(~Q(arrangement=Arrangement.SELF_RUN)),
-            coverage_due=_count(due),
-            coverage_inspected=_count(due & Q(Exists(inspected_in(campaign)))),
-        )
+        .values("county_id", "kind", "status")
+        .annotate(n=_count(), flagged=_count(~Q(arrangement=Arrangement.SELF_RUN)))
     )
-    for code, figures in _rows(grouped, "county_id"):
+    inspected = (
+        Inspection.objects.filter(
+            status__in=FILED,
+            inspected_on__range=(campaign.starts_on, campaign.ends_on),
+            operator__county__code__startswith=prefix,
+        )
+        .order_by()
+        .values("operator__county_id", "operator__kind", "operator__status")
+        .annotate(n=Count("operator", distinct=True))
+    )
+    by_county: dict[str, Figures] = {}
+    for row in registered:
+        figures = by_county.setdefault(row["county_id"], defaultdict(int))
+        figures["operators_total"] += row["n"]
+        figures[f"operators_{row['kind']}"] += row["n"]
+        figures[f"operators_{row['status']}"] += row["n"]
+        figures["operators_flagged"] += row["flagged"]
+        if _due(row["kind"], row["status"]):
+            figures["coverage_due"] += row["n"]
+    for row in inspected:
+        if _due(row["operator__kind"], row["operator__status"]):
+            by_county[row["operator__county_id"]]["coverage_inspected"] += row["n"]
+    for code, figures in by_county.items():
         figures["coverage_missing"] = figures["coverage_due"] - figures["coverage_inspected"]
-        yield code, figures
+        yield code, dict(figures)
+
+
+def _due(kind: str, status: str) -> bool:
+    """An operator the campaign inspects: in business, and not an unlicensed operation."""
+    return status in IN_BUSINESS and kind != OperatorKind.UNLICENSED
 
 
 def _inspections(prefix: str, period: CampaignPeriod, campaign) -> Rows:
@@ -618,35 +646,80 @@ def _dens(prefix: str, period: CampaignPeriod, campaign) -> Rows:
         yield row["sweep__jurisdiction_id"], figures
 
 
+# The audited models each collector reads (rows counted, and the rows it follows to their
+# jurisdiction), as reports.figures_cache keys its values on their versions.
+OPERATORS, VEHICLES, LICENCES = "licensing.Operator", "licensing.Vehicle", "licensing.Licence"
+INSPECTIONS, MEASURES = "inspections.Inspection", "inspections.Measure"
+SWEEPS, DENS = "inspections.Sweep", "inspections.Den"
+LOTS, SAMPLES, RESULTS = "sampling.Lot", "sampling.Sample", "sampling.LabResult"
+CASES, REFERRALS, LISTINGS = "cases.Case", "cases.PoliceReferral", "cases.Listing"
+COMPLAINTS, REWARDS = "cases.Complaint", "cases.Reward"
+
 COLLECTORS = (
-    _census,
-    _inspections,
-    _licences,
-    _compliance,
-    _samples,
-    _results,
-    _measures,
-    _destroyed,
-    _cases,
-    _referrals,
-    _listings,
-    _complaints,
-    _sweeps,
-    _dens,
+    (_census, {OPERATORS, INSPECTIONS}),
+    (_inspections, {INSPECTIONS}),
+    (_licences, {LICENCES, OPERATORS}),
+    (_compliance, {OPERATORS, VEHICLES, LOTS, SAMPLES}),
+    (_samples, {SAMPLES, LOTS, OPERATORS}),
+    (_results, {RESULTS, SAMPLES, LOTS, OPERATORS}),
+    (_measures, {MEASURES, INSPECTIONS}),
+    (_destroyed, {MEASURES, INSPECTIONS}),
+    (_cases, {CASES}),
+    (_referrals, {REFERRALS, CASES}),
+    (_listings, {LISTINGS, CASES}),
+    (_complaints, {COMPLAINTS, REWARDS}),
+    (_sweeps, {SWEEPS}),
+    (_dens, {DENS, SWEEPS}),
 )
+SOURCES = frozenset().union(*(sources for _collect, sources in COLLECTORS))
 
 
-def figures_by_jurisdiction(campaign, prefix: str, *, today: datetime.date | None = None) -> dict[str, Figures]:
+@contextmanager
+def _without_jit():
+    """PostgreSQL compiles a query its planner rates expensive (the province's grouped
+    counts are) before running it: over a second of compiling for a query that runs in a
+    few hundred milliseconds. The statistics run without it; the setting is the session's
+    and is put back afterwards."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+
+
+def figures_by_jurisdiction(
+    campaign, prefix: str, *, today: datetime.date | None = None, version: figures_cache.DataVersion | None = None
+) -> dict[str, Figures]:
     """{jurisdiction code: {figure key: value}} for every jurisdiction (any level) under
     `prefix` that owns records, each counting only its OWN records (records attached to
     that code), computed with SQL aggregation grouped by jurisdiction: a fixed number of
-    queries whatever the data size. Every dict holds every figure key."""
+    queries whatever the data size. Every dict holds every figure key.
+
+    With a data `version`, each collector's rows come from the cache when none of the
+    tables it reads has changed since (reports.figures_cache)."""
     period = CampaignPeriod(campaign.starts_on, campaign.ends_on, today or local_today())
     figures: dict[str, Figures] = {}
-    for collect in COLLECTORS:
-        for code, values in collect(prefix, period, campaign):
+    with _without_jit():
+        collected = [_collected(collect, sources, prefix, period, campaign, version) for collect, sources in COLLECTORS]
+    for rows in collected:
+        for code, values in rows:
             add(figures.setdefault(code, zeros()), values)
     return {code: _exact(values) for code, values in figures.items()}
+
+
+def _collected(collect, sources, prefix: str, period: CampaignPeriod, campaign, version) -> list:
+    def compute():
+        return list(collect(prefix, period, campaign))
+
+    if version is None:
+        return compute()
+    parts = (collect.__name__, campaign.pk, period, prefix)
+    return figures_cache.cached(parts, compute, sources=sources, version=version)
 
 
 # ---------------------------------------------------------------------------------------
@@ -673,22 +746,47 @@ def _totals(node: str, children_of: dict[str, list[Jurisdiction]], own: dict[str
     return total
 
 
-def rollup(jurisdiction: Jurisdiction, campaign, *, today: datetime.date | None = None) -> Rollup:
+def rollup(jurisdiction: Jurisdiction, campaign, *, today: datetime.date | None = None, cached: bool = False) -> Rollup:
     """total = own + sum(children's totals); children = the jurisdiction's direct children
     (every child listed, zeros included). Integers and Decimals only. One query for the
-    tree besides `figures_by_jurisdiction`'s."""
-    own = figures_by_jurisdiction(campaign, jurisdiction.prefix, today=today)
+    tree besides `figures_by_jurisdiction`'s.
+
+    With `cached` (the dashboards), the rolled-up figures come from the cache when nothing
+    they count has changed since they were computed (reports.figures_cache: keyed on the
+    data version and the tree, never on a clock): two queries then."""
+    today = today or local_today()
     children_of: dict[str, list[Jurisdiction]] = defaultdict(list)
     for node in Jurisdiction.objects.within(jurisdiction.prefix).exclude(code=jurisdiction.code).order_by("code"):
         children_of[node.parent_id].append(node)
-    totals: dict[str, Figures] = {}
-    total = _totals(jurisdiction.code, children_of, own, totals)
+    if cached:
+        version = figures_cache.data_version(SOURCES)
+        tree = tuple((node.code, node.parent_id) for nodes in children_of.values() for node in nodes)
+        parts = ("rollup", campaign.pk, campaign.starts_on, campaign.ends_on, jurisdiction.code, today, tree)
+        own, totals = figures_cache.cached(
+            parts,
+            lambda: _roll_up(jurisdiction, campaign, today, children_of, version),
+            sources=SOURCES,
+            version=version,
+        )
+    else:
+        own, totals = _roll_up(jurisdiction, campaign, today, children_of)
     return Rollup(
         jurisdiction=jurisdiction,
-        own=add(zeros(), own.get(jurisdiction.code, {})),
+        own=own,
         children=[(child, totals[child.code]) for child in children_of.get(jurisdiction.code, [])],
-        total=total,
+        total=totals[jurisdiction.code],
     )
+
+
+def _roll_up(
+    jurisdiction: Jurisdiction, campaign, today, children_of, version=None
+) -> tuple[Figures, dict[str, Figures]]:
+    """The jurisdiction's own figures, and the totals of itself and of its direct children."""
+    own = figures_by_jurisdiction(campaign, jurisdiction.prefix, today=today, version=version)
+    totals: dict[str, Figures] = {}
+    _totals(jurisdiction.code, children_of, own, totals)
+    shown = [jurisdiction.code, *(child.code for child in children_of.get(jurisdiction.code, []))]
+    return add(zeros(), own.get(jurisdiction.code, {})), {code: totals[code] for code in shown}
 
 
 def section_values(section: Section, figures: Figures) -> list[tuple[Figure, Value]]:

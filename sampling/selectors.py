@@ -22,12 +22,10 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncWeek
-from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -253,22 +251,49 @@ def q1_producers(user, period: Period, *, county_prefix: str = "", kinds=None, s
 
 def q1_by_county(user, period: Period, *, county_prefix: str = "") -> list[CountyRow]:
     """Q1 per county: producers, batches, batches sampled, the sum of the producers' minimums
-    and shortfalls, and the producers short. One grouped query."""
+    and shortfalls, and the producers short. Three queries: the producers, their intake
+    batches counted per producer in one grouped pass over the lots, and the batches sampled
+    counted from the samples (correlated counts per producer read each producer's thousands
+    of batches once per figure)."""
     intake = _intake_of_producer(period)
-    batches = _count(intake)
-    sampled = _count(intake.filter(Exists(Sample.objects.filter(lot=OuterRef("pk")))))
-    minimum = fifteen_percent_minimum_sql(batches)
-    shortfall = Greatest(minimum - sampled, Value(0))
     producers = _operators(user, RULE_KINDS["Q1"], county_prefix).filter(Q(status__in=IN_BUSINESS) | Q(Exists(intake)))
-    grouped = _group_by_county(producers).annotate(
-        units=Count("pk"),
-        base=Sum(batches),
-        done=Sum(sampled),
-        required=Sum(minimum),
-        shortfall=Sum(shortfall),
-        short_units=Count("pk", filter=Q(GreaterThan(shortfall, 0))),
+    intake_lots = Lot.objects.filter(
+        operator__in=producers.values("pk"), kind__in=INTAKE_KINDS, dated__range=(period.start, period.end)
     )
-    return _sorted(_county_rows("Q1", grouped), "Q1")
+    counted = intake_lots.order_by().values("operator_id").annotate(n=Count("pk"))
+    # Sampled batches from the samples' side: a batch sampled twice counts once.
+    sampled = (
+        Sample.objects.filter(
+            lot__operator__in=producers.values("pk"),
+            lot__kind__in=INTAKE_KINDS,
+            lot__dated__range=(period.start, period.end),
+        )
+        .order_by()
+        .values("lot__operator_id")
+        .annotate(n=Count("lot", distinct=True))
+    )
+    done_of = {row["lot__operator_id"]: row["n"] for row in sampled}
+    batches = {row["operator_id"]: (row["n"], done_of.get(row["operator_id"], 0)) for row in counted}
+    by_county: dict[str, CountyRow] = {}
+    for producer in producers.order_by().values("pk", "county_id", "county__name", "county__name_en"):
+        row = by_county.setdefault(
+            producer["county_id"],
+            CountyRow(
+                rule="Q1",
+                county_code=producer["county_id"],
+                county_name=_place_name(producer["county__name"], producer["county__name_en"]),
+            ),
+        )
+        base, done = batches.get(producer["pk"], (0, 0))
+        required = fifteen_percent_minimum(base)
+        shortfall = max(required - done, 0)
+        row.units += 1
+        row.base += base
+        row.done += done
+        row.required += required
+        row.shortfall += shortfall
+        row.short_units += 1 if shortfall else 0
+    return _sorted(list(by_county.values()), "Q1")
 
 
 def _producers_intake(lots, period: Period):
@@ -536,20 +561,58 @@ def q4_missed_weeks(rows, period: Period) -> list:
 
 def q4_by_county(user, period: Period, *, county_prefix: str = "") -> list[CountyRow]:
     """Q4 per county: producers, weeks due, weeks sampled, weeks missed, producers with a
-    missed week. One query."""
+    missed week, reckoned as `q4_producers` does. Three queries (the producers, their first
+    lots, the weeks their finished batches were sampled), added up here: the per-producer
+    query reads each producer's thousands of lots twice, which costs seconds province-wide."""
+    producers = _operators(user, RULE_KINDS["Q4"], county_prefix).filter(status__in=IN_BUSINESS)
+    first_lots = dict(
+        Lot.objects.filter(operator__in=producers.values("pk"))
+        .order_by()
+        .values("operator_id")
+        .annotate(first=Min("dated"))
+        .values_list("operator_id", "first")
+    )
+    sampled_weeks: dict[int, set] = {}
+    weeks = (
+        _finished_samples(period)
+        .filter(lot__operator__in=producers.values("pk"))
+        .annotate(week=_week())
+        .order_by()
+        .values_list("lot__operator_id", "week")
+        .distinct()
+    )
+    for operator_id, week in weeks:
+        sampled_weeks.setdefault(operator_id, set()).add(week)
     by_county: dict[str, CountyRow] = {}
-    for r in q4_producers(user, period, county_prefix=county_prefix):
-        row = by_county.setdefault(
-            r["county_id"],
-            CountyRow(rule="Q4", county_code=r["county_id"], county_name=unit_county_name(r)),
+    for producer in producers.order_by().values("pk", "county_id", "county__name", "county__name_en"):
+        first_lot = first_lots.get(producer["pk"])
+        row = _q4_row(
+            {"first_lot": first_lot, "done": _weeks_sampled_since(sampled_weeks, producer["pk"], first_lot)}, period
         )
-        row.units += 1
-        row.base += r["base"]
-        row.required += r["required"]
-        row.done += r["done"]
-        row.shortfall += r["shortfall"]
-        row.short_units += 1 if r["shortfall"] else 0
+        county = by_county.setdefault(
+            producer["county_id"],
+            CountyRow(
+                rule="Q4",
+                county_code=producer["county_id"],
+                county_name=_place_name(producer["county__name"], producer["county__name_en"]),
+            ),
+        )
+        county.units += 1
+        county.base += row["base"]
+        county.required += row["required"]
+        county.done += row["done"]
+        county.shortfall += row["shortfall"]
+        county.short_units += 1 if row["shortfall"] else 0
     return _sorted(list(by_county.values()), "Q4")
+
+
+def _weeks_sampled_since(sampled_weeks: dict, operator_id: int, first_lot: datetime.date | None) -> int:
+    """Weeks before the first lot are not due, so a sample dated before it does not count
+    (nor does any, for a producer without a lot: as in `_q4_producers`)."""
+    if first_lot is None:
+        return 0
+    first_week = first_lot - datetime.timedelta(days=first_lot.weekday())
+    return sum(1 for week in sampled_weeks.get(operator_id, ()) if week >= first_week)
 
 
 # ---------------------------------------------------------------------------------------
@@ -596,20 +659,36 @@ def q5_outlets(user, period: Period, *, county_prefix: str = "", kinds=None, sho
 
 def q5_by_county(user, period: Period, *, county_prefix: str = "") -> list[CountyRow]:
     """Q5 per county and kind of outlet: outlets, samples required, samples counting towards
-    them, the shortfall and the outlets short. One grouped query."""
-    samples, required = _q5_samples(period), _q5_required(period)
-    grouped = _group_by_county(_outlets(user, county_prefix, None), kind=True).annotate(
-        units=Count("pk"),
-        required=Sum(required),
-        done=Sum(Least(samples, required)),
-        short_units=Count("pk", filter=Q(LessThan(samples, required))),
+    them, the shortfall and the outlets short. Two grouped queries: the outlets per county
+    and kind, and the samples of the outlets that have any, per outlet (a correlated count
+    per outlet, over a hundred thousand outlets, costs seconds)."""
+    minimums = q5_minimums(period)
+    outlets = _outlets(user, county_prefix, None)
+    grouped = _group_by_county(outlets, kind=True).annotate(units=Count("pk"))
+    rows = {(row.county_code, row.kind): row for row in _county_rows("Q5", grouped)}
+    sampled = (
+        Sample.objects.filter(period.sampled_within(), lot__kind=LotKind.RETAIL, lot__category=Category.INFANT_FORMULA)
+        .filter(lot__operator__in=outlets.values("pk"))
+        .order_by()
+        .values("lot__operator_id", "lot__operator__county_id", "lot__operator__kind")
+        .annotate(n=Count("pk"))
     )
-    rows = _county_rows("Q5", grouped)
-    for row in rows:
-        # Each outlet's shortfall is its floor less the samples counting towards it.
-        row.base = row.required
+    with_samples = dict.fromkeys(rows, 0)
+    short_with_samples = dict.fromkeys(rows, 0)
+    for outlet in sampled:
+        key = (outlet["lot__operator__county_id"], outlet["lot__operator__kind"])
+        minimum = minimums[key[1]]
+        rows[key].done += min(outlet["n"], minimum)
+        with_samples[key] += 1
+        short_with_samples[key] += 1 if outlet["n"] < minimum else 0
+    for key, row in rows.items():
+        # Each outlet's shortfall is its floor less the samples counting towards it; an
+        # outlet without samples is short whenever its floor is above zero.
+        row.required = row.base = row.units * minimums[row.kind]
         row.shortfall = row.required - row.done
-    return _sorted(rows, "Q5")
+        without_samples = row.units - with_samples[key]
+        row.short_units = short_with_samples[key] + (without_samples if minimums[row.kind] else 0)
+    return _sorted(list(rows.values()), "Q5")
 
 
 # ---------------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ class DashboardViewSet(viewsets.GenericViewSet):
         campaign = campaign_current(today)
         if campaign is None:
             raise Http404(_("No campaign has been set up yet."))
-        data = rollup(place, campaign, today=today)
+        data = rollup(place, campaign, today=today, cached=True)
         return Response(DashboardSerializer(_dashboard(data, campaign, today)).data)
 
 

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -215,6 +216,8 @@ def _grow(data: Dataset, n: int):
 
 
 def _page_queries(client, user) -> int:
+    """Queries of a load that computes every figure (none cached: test_dashboard_cache.py)."""
+    cache.clear()
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("dashboard")).status_code == 200

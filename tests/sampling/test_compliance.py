@@ -457,7 +457,9 @@ def test_q6_query_counts_do_not_grow_with_the_register(clerk, city_admin):
     _grow(clerk, 18, 2)
     large = _queries(city_admin)
     assert small == large
-    # The overview: two grouped queries for Q2 (operators and vehicles), one for each other rule.
-    assert small[0] == 7
+    # The overview: three queries for Q1 (producers, their batches, those sampled) and Q4
+    # (producers, first lots, weeks sampled), two for Q2 (operators, vehicles) and Q5
+    # (outlets, their samples), one for Q3 and S1.
+    assert small[0] == 12
     q1 = q1_by_county(city_admin, NOVEMBER)[0]
     assert (q1.units, q1.base, q1.done, q1.shortfall) == (20, 40, 20, 0)
