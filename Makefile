@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format messages bench clean
+.PHONY: run test lint format messages bench clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,5 +44,18 @@ messages: $(VENV)/.requirements
 	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
+# Province-scale benchmarks on PostgreSQL and Redis (issue #8): see bench/results.md.
+bench: $(VENV)/.requirements-dev .env
+	./scripts/bench.sh
+
 clean:
 	rm -rf var db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+# PostgreSQL (DATABASE_URL) to var/backups/<database>-<UTC time>.dump, with its .sha256.
+backup:
+	./scripts/backup.sh
+
+# make restore FILE=var/backups/<file>.dump [FORCE=1]: into DATABASE_URL's database, which must
+# be new or empty unless FORCE=1 (see README, Operations).
+restore:
+	./scripts/restore.sh $(if $(FORCE),--force) "$(FILE)"

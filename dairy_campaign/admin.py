@@ -1,11 +1,11 @@
-"""Back office. Changes made here are in the same audit trail (HistoryRequestMiddleware
-records the admin user); history pages show them."""
+"""Back office. Changes made here are in the same audit trail, with the administrator and a
+reason (admin_audit.AuditedAdmin); history pages show them."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_audit import AuditedAdmin
 from .models import Agency, Campaign, Jurisdiction, Notification, Phase, ResponsibilityLetter, User
 
 
@@ -23,7 +23,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ["name", "kind", "jurisdiction"]
     list_filter = ["kind", "jurisdiction__level"]
     search_fields = ["name", "jurisdiction__code"]
@@ -31,7 +31,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class MemberAdmin(SimpleHistoryAdmin, UserAdmin):
+class MemberAdmin(AuditedAdmin, UserAdmin):
     list_display = ["username", "full_name", "agency", "role", "is_active", "is_superuser"]
     list_filter = ["role", "agency__kind", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "agency__name"]
@@ -48,13 +48,13 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(AuditedAdmin):
     list_display = ["year", "name", "starts_on", "ends_on", "summary_deadline"]
     inlines = [PhaseInline]
 
 
 @admin.register(ResponsibilityLetter)
-class ResponsibilityLetterAdmin(SimpleHistoryAdmin):
+class ResponsibilityLetterAdmin(AuditedAdmin):
     list_display = ["campaign", "issuer", "jurisdiction", "signed_on", "recorded_by"]
     list_filter = ["campaign"]
     readonly_fields = ["document_sha256", "recorded_at"]

@@ -6,8 +6,23 @@ from .choices import AgencyKind, Role
 from .forms import bootstrapify
 from .models import Agency, Notification, User
 
+# The largest integer the databases keep (signed 64 bits). A bigger number in a query string
+# is a 400: SQLite's driver cannot even pass it along (OverflowError, a 500).
+BIGGEST_INTEGER = 2**63 - 1
 
-class StyledFilterSet(django_filters.FilterSet):
+
+class BoundedFilterSet(django_filters.FilterSet):
+    """Number filters take only numbers a database can compare with."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number_filter in self.filters.values():  # this instance's own copies
+            if isinstance(number_filter, django_filters.NumberFilter):
+                number_filter.extra.setdefault("max_value", BIGGEST_INTEGER)
+                number_filter.extra.setdefault("min_value", -BIGGEST_INTEGER)
+
+
+class StyledFilterSet(BoundedFilterSet):
     """Filter forms share the Bootstrap look of every other form."""
 
     @property

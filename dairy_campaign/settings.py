@@ -40,6 +40,24 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts only from our own static
+# files, never inline or eval'd (templates keep no inline script or on*= handler).
+# Inline style attributes stay allowed: progress-bar widths and htmx's indicator styles use
+# them, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session middleware, which also fails (on save) when the database is down.
+    "dairy_campaign.db_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dairy_campaign.middleware.ChineseByDefaultLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the outcome of authentication.
@@ -148,13 +169,13 @@ SESSION_COOKIE_HTTPONLY = True
 # proxies saw: a forged X-Forwarded-For neither escapes nor resets a lockout.
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Without django-ipware installed axes reads REMOTE_ADDR only: behind a proxy every client would
+# share the proxy's address, and five failures would lock everybody out. This picks the address.
+AXES_CLIENT_IP_CALLABLE = "dairy_campaign.client_address.client_address"
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -199,8 +220,12 @@ else:
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
 CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# Redis hands a task whose worker died before acknowledging it (late ack) to another worker
+# after this many seconds. It must exceed the longest task (CELERY_TASK_TIME_LIMIT) and the
+# longest retry countdown, or a task still running would be started a second time.
+REDIS_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600}
+    {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
     if REDIS_URL
     else {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
@@ -243,9 +268,11 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate challenge makes a missing, revoked or unknown token a
+    # 401 (with the session first DRF answers 403). Browsers still use their session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models.transitions import StateChange
@@ -32,7 +33,40 @@ def transition(
     """Move `obj.<field>` to `to` if the table allows it, with the other `changes`.
 
     Caller holds the transaction; a refused move raises ValidationError and changes nothing.
+    The row is locked first: of two people deciding on the same record at once, the second
+    is told it changed meanwhile instead of overwriting the first one's decision.
     """
+    with transaction.atomic():
+        _require_current(obj, field)
+        return _move(
+            obj,
+            to=to,
+            table=table,
+            actor=actor,
+            reason=reason,
+            legal_basis=legal_basis,
+            document_number=document_number,
+            field=field,
+            changes=changes,
+        )
+
+
+def _require_current(obj, field: str):
+    """Lock the record's row and refuse a move decided on a copy older than the row."""
+    if obj.pk is None:
+        return
+    manager = type(obj)._base_manager
+    stored = manager.select_for_update().filter(pk=obj.pk).values_list(field, flat=True).first()
+    current = getattr(obj, field)
+    if stored is not None and stored != current:
+        choices = dict(obj._meta.get_field(field).flatchoices)
+        raise ValidationError(
+            _("Someone else changed this record meanwhile: it is now “%(state)s”. Reload it and decide again.")
+            % {"state": choices.get(stored, stored)}
+        )
+
+
+def _move(obj, *, to, table, actor, reason, legal_basis, document_number, field, changes) -> StateChange:
     current = getattr(obj, field)
     if not allowed(table, current, to):
         choices = dict(obj._meta.get_field(field).flatchoices)

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from .forms import StyledAuthenticationForm, StyledPasswordChangeForm
 from .views import accounts, campaigns, health, history, home, inbox
@@ -18,6 +18,7 @@ core_patterns = [
     path("accounts/users/new/", accounts.user_new, name="user_new"),
     path("accounts/users/<int:pk>/", accounts.user_edit, name="user_edit"),
     path("accounts/users/<int:pk>/password/", accounts.user_password, name="user_password"),
+    path("accounts/users/<int:pk>/revoke-token/", accounts.user_token_revoke_view, name="user_token_revoke"),
     path("inbox/", inbox.InboxView.as_view(), name="inbox"),
     path("inbox/read/", inbox.inbox_mark_read, name="inbox_mark_read"),
     path("history/<str:label>/<str:pk>/", history.record_history, name="history"),
@@ -46,7 +47,8 @@ api_patterns = [
     path("api/v1/", include("sampling.api_urls")),
     path("api/v1/", include("reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its script as a file, as the Content-Security-Policy requires.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 

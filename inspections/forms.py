@@ -42,6 +42,7 @@ class AssignmentForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates_of(actor)
         self.fields["operator"].queryset = Operator.objects.visible_to(actor)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.visible_to(actor)
         self.fields["operator"].help_text = _("The operator's number in the register (shown on its page).")
         self.fields["inspector"].queryset = field_staff(actor)
 
@@ -87,6 +88,8 @@ class StartForm(StyledForm):
             templates = templates.exclude(subject="operator")
         self.fields["template"].queryset = templates
         self.fields["operator"].queryset = Operator.objects.visible_to(actor)
+        if "jurisdiction" in self.fields:
+            self.fields["jurisdiction"].queryset = Jurisdiction.objects.visible_to(actor)
 
 
 class MeasureForm(StyledForm):

@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from dairy_campaign.admin_audit import AuditedAdmin, EvidenceAdmin
 
 from .models import ClosureNotice, FollowUpMeasure, Licence, Operator, Vehicle
 
 
 @admin.register(Operator)
-class OperatorAdmin(SimpleHistoryAdmin):
+class OperatorAdmin(AuditedAdmin):
     list_display = ["name", "kind", "county", "credit_code", "status", "arrangement"]
     list_filter = ["kind", "status", "arrangement"]
     search_fields = ["name", "credit_code"]
@@ -13,14 +14,17 @@ class OperatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(SimpleHistoryAdmin):
+class VehicleAdmin(AuditedAdmin):
     list_display = ["plate", "owner", "capacity_tonnes"]
     search_fields = ["plate"]
     raw_id_fields = ["owner"]
 
 
 @admin.register(Licence)
-class LicenceAdmin(SimpleHistoryAdmin):
+class LicenceAdmin(EvidenceAdmin):
+    """A licence changes only through its decisions (services/licences.py), each with a
+    reason, legal basis and document number: the back office shows it and its history."""
+
     list_display = ["type", "number", "operator", "status", "issued_on", "expires_on"]
     list_filter = ["type", "status"]
     search_fields = ["number", "operator__name"]
@@ -28,7 +32,7 @@ class LicenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUpMeasure)
-class FollowUpMeasureAdmin(SimpleHistoryAdmin):
+class FollowUpMeasureAdmin(AuditedAdmin):
     list_display = ["kind", "licence", "responsible", "due_on", "completed_on"]
     list_filter = ["kind"]
     raw_id_fields = ["licence", "responsible"]

@@ -1,5 +1,6 @@
 """API twins of the licensing pages: the same services and the same scoping."""
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from dairy_campaign.api.fields import VisibleRelatedField
 from dairy_campaign.models import Jurisdiction
 from dairy_campaign.transitions import state_changes
 
@@ -27,7 +29,7 @@ from .services.register import operator_create, operator_update, vehicle_registe
 
 
 class OperatorSerializer(serializers.ModelSerializer):
-    county = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.filter(level="county"))
+    county = VisibleRelatedField(queryset=Jurisdiction.objects.filter(level="county"))
     reason = serializers.CharField(write_only=True, required=False)
 
     class Meta:
@@ -70,6 +72,9 @@ class VehicleSerializer(serializers.ModelSerializer):
 
 
 class LicenceSerializer(serializers.ModelSerializer):
+    operator = VisibleRelatedField(queryset=Operator.objects.all())
+    vehicle = VisibleRelatedField(queryset=Vehicle.objects.all(), required=False, allow_null=True)
+    station = VisibleRelatedField(queryset=Operator.objects.all(), required=False, allow_null=True)
     scope = serializers.ListField(child=serializers.ChoiceField(choices=ScopeCategory.choices), required=False)
     actions = serializers.SerializerMethodField()
 
@@ -176,25 +181,26 @@ class OperatorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @extend_schema(request=VehicleSerializer, responses={201: VehicleSerializer})
     @action(detail=True, methods=["post"])
     def vehicles(self, request, pk=None):
+        owner = self.get_object()  # an outsider's operator is a 404 before its body is read
         serializer = VehicleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        vehicle = vehicle_register(actor=request.user, owner=self.get_object(), **serializer.validated_data)
+        vehicle = vehicle_register(actor=request.user, owner=owner, **serializer.validated_data)
         return Response(VehicleSerializer(vehicle).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses={200: OperatorSerializer})
     @action(detail=True, methods=["post"], url_path="close-station")
     def close_station(self, request, pk=None):
         """L4: close a raw-milk purchase station."""
-        data = _decision(request)
-        station_close(actor=request.user, station=self.get_object(), **data)
+        station = self.get_object()  # an outsider's station is a 404 before its body is read
+        station_close(actor=request.user, station=station, **_decision(request))
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=DecisionSerializer, responses={200: OperatorSerializer})
     @action(detail=True, methods=["post"], url_path="cancel-seller")
     def cancel_seller(self, request, pk=None):
         """L6: cancel a seller's licences after an over-limit finding."""
-        data = _decision(request)
-        seller_cancel_for_over_limit(actor=request.user, seller=self.get_object(), **data)
+        seller = self.get_object()  # an outsider's seller is a 404 before its body is read
+        seller_cancel_for_over_limit(actor=request.user, seller=seller, **_decision(request))
         return Response(self.get_serializer(self.get_object()).data)
 
 
@@ -209,7 +215,15 @@ class LicenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = LicenceFilter
 
     def get_queryset(self):
-        return Licence.objects.visible_to(self.request.user).select_related("operator")
+        user = self.request.user
+        licences = Licence.objects.visible_to(user).select_related("operator")
+        if self.action == "list":
+            # Each row's decisions depend on whether the caller may decide on it: asked in
+            # the page's query rather than once per row (licence_actions_for reads it).
+            licences = licences.annotate(
+                user_may_edit=Exists(Licence.objects.editable_by(user).filter(pk=OuterRef("pk")))
+            )
+        return licences
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -262,9 +276,10 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=FollowUpCompleteSerializer, responses={200: FollowUpSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        measure = self.get_object()  # an outsider's measure is a 404 before its body is read
         serializer = FollowUpCompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        measure = follow_up_complete(actor=request.user, measure=self.get_object(), **serializer.validated_data)
+        measure = follow_up_complete(actor=request.user, measure=measure, **serializer.validated_data)
         return Response(self.get_serializer(measure).data)
 
 

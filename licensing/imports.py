@@ -409,6 +409,19 @@ class WorkbookFile:
             yield number, {name: cells[i] if i < len(cells) else None for name, i in positions.items()}
 
 
+def declared_unpacked_bytes(upload) -> int | None:
+    """What the members of an uploaded zip inflate to, by their declared sizes; None when it is
+    not a zip. The declared size is a bound: zipfile stops a member there and checks its CRC,
+    so a member that lies about its size is unreadable, not bigger."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return sum(m.file_size for m in archive.infolist())
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        upload.seek(0)
+
+
 def validate_register_upload(upload) -> None:
     """An .xlsx by content (a zip holding a workbook), within UPLOAD_MAX_BYTES and not a zip bomb."""
     if upload is None:

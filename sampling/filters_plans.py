@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dairy_campaign.filters import StyledFilterSet
+from dairy_campaign.filters import BoundedFilterSet, StyledFilterSet
 
 from .models import PlanLine, PlanStatus, Rule, SamplingPlan
 
@@ -28,7 +28,7 @@ class PlanFilter(StyledFilterSet):
         fields = ["rule", "status", "jurisdiction", "period_from", "period_until"]
 
 
-class PlanLineFilter(django_filters.FilterSet):
+class PlanLineFilter(BoundedFilterSet):
     plan = django_filters.NumberFilter(field_name="plan_id", label=_("plan"))
 
     class Meta:

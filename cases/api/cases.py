@@ -2,6 +2,7 @@
 scoping; another jurisdiction's case is a 404, a read-only role's write a 403."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from dairy_campaign.api.fields import VisibleRelatedField
 from dairy_campaign.models import Agency, Jurisdiction, User
 from dairy_campaign.ownership import WRITE_ROLES
 from dairy_campaign.transitions import state_changes
@@ -28,6 +30,7 @@ from ..services.cases import (
     case_file,
     case_investigate,
     case_task_force,
+    mark_cancellable_elsewhere,
 )
 from ..services.evidence import evidence_attach
 from ..services.police import police_accept, police_answers_for, police_refer, police_return, with_late_flag
@@ -56,8 +59,9 @@ class TaskForceSerializer(serializers.ModelSerializer):
 
 class CaseTaskForceWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    members = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+    # The city's officers may join a county's task force (the service checks who may).
+    leader = VisibleRelatedField(upward=True, queryset=User.objects.filter(is_active=True))
+    members = VisibleRelatedField(upward=True, queryset=User.objects.filter(is_active=True), many=True)
     formed_on = serializers.DateField()
 
 
@@ -150,7 +154,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     facts = serializers.CharField()
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    jurisdiction = VisibleRelatedField(queryset=Jurisdiction.objects.all())
     source_kind = serializers.ChoiceField(
         choices=[(v, label) for v, label in SourceKind.choices if v in MANUAL_SOURCES], default=SourceKind.DEPARTMENT
     )
@@ -211,7 +215,8 @@ class CaseDecideSerializer(CaseReasonSerializer):
 
 
 class PoliceReferSerializer(serializers.Serializer):
-    police_unit = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(kind="PSB"))
+    # A unit at or above the case's jurisdiction (the service checks the level).
+    police_unit = VisibleRelatedField(upward=True, queryset=Agency.objects.filter(kind="PSB"))
     referred_on = serializers.DateField()
     document_number = serializers.CharField(max_length=60)
     documents = serializers.ListField(
@@ -259,12 +264,24 @@ class CaseViewSet(WriteRoleRequired, mixins.CreateModelMixin, viewsets.ReadOnlyM
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return (
-            Case.objects.visible_to(self.request.user)
+        user = self.request.user
+        cases = (
+            Case.objects.visible_to(user)
             .select_related("agency", "jurisdiction", "operator", "task_force")
             .prefetch_related("police_referrals__case__agency", "evidence__attached_by", "task_force__members")
             .annotate(late_referral=late_referral_exists())
         )
+        if self.action == "list":
+            # What each row's decisions depend on, in the page's query rather than per row
+            # (case_actions_for reads it).
+            cases = cases.annotate(user_may_edit=Exists(Case.objects.editable_by(user).filter(pk=OuterRef("pk"))))
+        return cases
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            mark_cancellable_elsewhere(self.request.user, page)  # one query for the page
+        return page
 
     def _answer(self, case, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data, status=code)

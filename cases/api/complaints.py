@@ -11,7 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from dairy_campaign.models import Agency
+from dairy_campaign.api.fields import VisibleRelatedField
+from dairy_campaign.models import Agency, Jurisdiction
 from dairy_campaign.ownership import WRITE_ROLES
 from dairy_campaign.transitions import state_changes
 from licensing.models import Operator
@@ -48,8 +49,10 @@ class ComplaintDecisionSerializer(serializers.Serializer):
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
-    operator = serializers.PrimaryKeyRelatedField(queryset=Operator.objects.all(), required=False, allow_null=True)
-    assigned_agency = serializers.PrimaryKeyRelatedField(
+    operator = VisibleRelatedField(queryset=Operator.objects.all(), required=False, allow_null=True)
+    jurisdiction = VisibleRelatedField(queryset=Jurisdiction.objects.all())
+    assigned_agency = VisibleRelatedField(
+        upward=True,
         queryset=Agency.objects.all(),
         required=False,
         allow_null=True,
@@ -106,7 +109,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    agency = VisibleRelatedField(upward=True, queryset=Agency.objects.all())
     reason = serializers.CharField()
 
 
@@ -165,7 +168,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def assign(self, request, pk=None):
         """P3: re-route the complaint to another department."""
         complaint = self.get_object()
-        serializer = AssignSerializer(data=request.data)
+        serializer = AssignSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         complaint_assign(actor=request.user, complaint=complaint, **serializer.validated_data)
         return self._answer(complaint)

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dairy_campaign.api.fields import VisibleRelatedField
 from dairy_campaign.models import Jurisdiction
 from dairy_campaign.ownership import DECIDE_ROLES, WRITE_ROLES
 from dairy_campaign.services.campaigns import local_today
@@ -51,7 +52,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class ListingSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleRelatedField(queryset=Case.objects.all())
     case_number = serializers.CharField(source="case.number", read_only=True)
     case_title = serializers.CharField(source="case.title", read_only=True)
     case_party = serializers.CharField(source="case.party", read_only=True)
@@ -189,8 +190,8 @@ class OfficialSerializer(serializers.Serializer):
 
 
 class AccountabilitySerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
+    jurisdiction = VisibleRelatedField(queryset=Jurisdiction.objects.all())
+    case = VisibleRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
     officials = OfficialSerializer(many=True, allow_empty=False)
     concerned = serializers.CharField(
         write_only=True,
@@ -249,7 +250,7 @@ class AccountabilityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
 
 class IncidentReportSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
+    case = VisibleRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
     reported_by = serializers.CharField(source="reported_by.username", read_only=True)
     notified = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Offices notified (P4).")
     offices_missing = serializers.SerializerMethodField(

@@ -68,7 +68,13 @@ def may_open_cases(actor) -> bool:
 
 def _handles(actor, case: Case) -> bool:
     """The actor belongs to the department handling the case (a superuser acts for any)."""
-    if not actor.is_authenticated or not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
+    if not actor.is_authenticated:
+        return False
+    # A list annotates `user_may_edit` for its rows (one query for the page).
+    editable = getattr(case, "user_may_edit", None)
+    if editable is None:
+        editable = Case.objects.editable_by(actor).filter(pk=case.pk).exists()
+    if not editable:
         return False
     return actor.is_superuser or actor.agency_id == case.agency_id
 
@@ -377,6 +383,9 @@ def case_decide(
 
 
 def police_took_over(case: Case) -> bool:
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("police_referrals")
+    if prefetched is not None:  # a list prefetches them: no query per row
+        return any(referral.status == PoliceReferralStatus.ACCEPTED for referral in prefetched)
     return case.police_referrals.filter(status=PoliceReferralStatus.ACCEPTED).exists()
 
 
@@ -390,6 +399,26 @@ def case_close(*, actor, case: Case, reason: str) -> Case:
         )
     _move(case, actor=actor, to=S.CLOSED, reason=reason, closed_on=local_today())
     return case
+
+
+def mark_cancellable_elsewhere(actor, cases) -> None:
+    """For a page of cases, one query: set `user_may_propose_cancellation` on each, which
+    `case_actions_for` reads instead of asking `cancellable_elsewhere` case by case."""
+    operators = {case.operator_id for case in cases if case.operator_id is not None}
+    mine = Licence.objects.editable_by(actor).values("pk")
+    found = set(
+        Licence.objects.filter(operator_id__in=operators, status__in=LICENCES_IN_FORCE)
+        .exclude(pk__in=mine)
+        .order_by()
+        .values_list("operator_id", flat=True)
+    )
+    for case in cases:
+        case.user_may_propose_cancellation = case.operator_id in found
+
+
+def _any_cancellable_elsewhere(actor, case: Case) -> bool:
+    annotated = getattr(case, "user_may_propose_cancellation", None)  # set by a list
+    return annotated if annotated is not None else cancellable_elsewhere(actor, case).exists()
 
 
 def cancellable_elsewhere(actor, case: Case):
@@ -451,7 +480,7 @@ def case_actions_for(actor, case: Case) -> list[str]:
     names = [name for name, (states, _fn) in CASE_ACTIONS.items() if case.status in states]
     if "close" in names and case.status != S.DECIDED and not police_took_over(case):
         names.remove("close")
-    if "propose_cancellation" in names and not cancellable_elsewhere(actor, case).exists():
+    if "propose_cancellation" in names and not _any_cancellable_elsewhere(actor, case):
         names.remove("propose_cancellation")
     return names
 

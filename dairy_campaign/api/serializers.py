@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
+from ..filters import BIGGEST_INTEGER
 from ..models import Agency, Campaign, Jurisdiction, Notification, Phase, ResponsibilityLetter, User
+from .fields import VisibleRelatedField
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
@@ -45,6 +47,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class LetterSerializer(serializers.ModelSerializer):
+    jurisdiction = VisibleRelatedField(queryset=Jurisdiction.objects.all())
     document = serializers.FileField(write_only=True)
 
     class Meta:
@@ -75,7 +78,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIGGEST_INTEGER), required=False)
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -109,3 +112,16 @@ class AccountSerializer(serializers.ModelSerializer):
             # Another jurisdiction's agency is a validation error (400), not a lookup.
             fields["agency"].queryset = Agency.objects.editable_by(request.user)
         return fields
+
+
+class SealCheckSerializer(serializers.Serializer):
+    """A signed or reviewed record's content seal, recomputed when it is read (seals.py)."""
+
+    seal = serializers.CharField(help_text="SHA-256 of the content when it was sealed")
+    state = serializers.ChoiceField(choices=["intact", "broken"])
+    intact = serializers.BooleanField(help_text="false: the content changed after it was sealed")
+    label = serializers.CharField()
+
+
+class TokenRevokedSerializer(serializers.Serializer):
+    revoked = serializers.BooleanField(help_text="false when the account had no token")

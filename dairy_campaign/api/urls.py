@@ -14,5 +14,6 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/token/", views.MyTokenView.as_view(), name="api-my-token"),
     path("", include(router.urls)),
 ]

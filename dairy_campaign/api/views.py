@@ -14,7 +14,7 @@ from ..filters import AgencyFilter, NotificationFilter, UserFilter
 from ..models import Agency, Campaign, Jurisdiction, Notification, Phase, ResponsibilityLetter, User
 from ..services.campaigns import campaign_current, letter_record
 from ..services.notifications import notification_mark_read
-from ..services.users import require_admin, user_create, user_set_password, user_update
+from ..services.users import require_admin, user_create, user_set_password, user_token_revoke, user_update
 from . import serializers as s
 
 
@@ -22,6 +22,15 @@ class MeView(APIView):
     @extend_schema(responses=s.MeSerializer)
     def get(self, request):
         return Response(s.MeSerializer(request.user).data)
+
+
+class MyTokenView(APIView):
+    """The caller's own API token: DELETE revokes it at once (a leaked key, a retired script)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        user_token_revoke(actor=request.user, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -107,6 +116,12 @@ class AccountViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         reason = data.pop("reason", "")
         if data:
             user_update(actor=self.request.user, user=serializer.instance, reason=reason, **data)
+
+    @extend_schema(request=None, responses=s.TokenRevokedSerializer)
+    @action(detail=True, methods=["post"], url_path="revoke-token")
+    def revoke_token(self, request, pk=None):
+        revoked = user_token_revoke(actor=request.user, user=self.get_object())
+        return Response({"revoked": revoked})
 
 
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):

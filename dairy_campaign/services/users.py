@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from ..choices import Role
 from ..models import Agency, User
@@ -62,3 +63,18 @@ def user_set_password(*, actor, user: User, password: str) -> User:
     validate_password(password, user)
     user.set_password(password)
     return audited_save(user, actor=actor, reason=_("Password reset by an administrator"))
+
+
+@transaction.atomic
+def user_token_revoke(*, actor, user: User) -> bool:
+    """Revoke `user`'s API token at once: the next request carrying it gets a 401. Users revoke
+    their own token; administrators that of an account of their jurisdiction or below (a lost
+    laptop, a hotline system replaced). Recorded in the account's history. Returns whether
+    there was a token to revoke."""
+    if actor.pk != user.pk:
+        require_admin(actor)
+        _check_admin_over(actor, user)
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    if deleted:
+        audited_save(user, actor=actor, reason=_("API token revoked"), validate=False)
+    return bool(deleted)

@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ..filters import AgencyFilter, UserFilter
 from ..forms import PasswordResetForm, UserCreateForm, UserEditForm
 from ..models import Agency, User
-from ..services.users import require_admin, user_create, user_set_password, user_update
+from ..services.users import require_admin, user_create, user_set_password, user_token_revoke, user_update
 from .forms_support import add_service_errors
 from .lists import ScopedListView
 
@@ -81,7 +82,20 @@ def user_edit(request, pk):
         else:
             messages.success(request, _("Account %(name)s updated.") % {"name": account.username})
             return redirect("user_list")
-    return render(request, "core/user_form.html", {"form": form, "account": account, "title": account.username})
+    context = {"form": form, "account": account, "title": account.username, "token_revocable": True}
+    return render(request, "core/user_form.html", context)
+
+
+@login_required
+@require_POST
+def user_token_revoke_view(request, pk):
+    require_admin(request.user)
+    account = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    if user_token_revoke(actor=request.user, user=account):
+        messages.success(request, _("API token of %(name)s revoked.") % {"name": account.username})
+    else:
+        messages.info(request, _("%(name)s has no API token.") % {"name": account.username})
+    return redirect("user_edit", pk=account.pk)
 
 
 @login_required

@@ -11,6 +11,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from dairy_campaign.api.serializers import SealCheckSerializer
+from dairy_campaign.filters import BoundedFilterSet
 from dairy_campaign.models import Jurisdiction, User
 from dairy_campaign.services.campaigns import campaign_current
 from dairy_campaign.transitions import state_changes
@@ -44,12 +46,13 @@ from ..services.filing import (
 )
 from ..services.measures import measure_record, measure_remove
 from ..services.review import inspection_approve, inspection_return
+from ..services.seal import checklist_seal_check
 
 # ---------------------------------------------------------------------------------------
 # Filters
 
 
-class AssignmentApiFilter(django_filters.FilterSet):
+class AssignmentApiFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=AssignmentStatus.choices)
     inspector = django_filters.NumberFilter(field_name="inspector", help_text="inspector's user id")
     due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
@@ -61,7 +64,7 @@ class AssignmentApiFilter(django_filters.FilterSet):
         fields = ["status", "inspector", "due_from", "due_until", "template_code"]
 
 
-class InspectionApiFilter(django_filters.FilterSet):
+class InspectionApiFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices)
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     template_code = django_filters.CharFilter(field_name="template__code")
@@ -87,7 +90,7 @@ class InspectionApiFilter(django_filters.FilterSet):
         ]
 
 
-class MeasureApiFilter(django_filters.FilterSet):
+class MeasureApiFilter(BoundedFilterSet):
     kind = django_filters.ChoiceFilter(choices=MeasureKind.choices)
     status = django_filters.ChoiceFilter(choices=MeasureStatus.choices)
     inspection = django_filters.NumberFilter(field_name="inspection", help_text="checklist id")
@@ -191,6 +194,14 @@ class ChecklistAnswerSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
+class StoredAnswersField(serializers.DictField):
+    """Answers are stored in their API shape already ({"value", "note"} by item code, cleaned
+    when saved): shown as they are. Serializing each item again cost most of a list page."""
+
+    def to_representation(self, value):
+        return value
+
+
 class InspectionPhotoSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
@@ -252,10 +263,11 @@ class InspectionSerializer(serializers.ModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     inspector_name = serializers.StringRelatedField(source="inspector")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    answers = serializers.DictField(child=ChecklistAnswerSerializer(), read_only=True, help_text="by item code")
+    answers = StoredAnswersField(child=ChecklistAnswerSerializer(), read_only=True, help_text="by item code")
     photos = InspectionPhotoSerializer(many=True, read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
     problems = serializers.SerializerMethodField()
+    seal_check = serializers.SerializerMethodField()
 
     class Meta:
         model = Inspection
@@ -287,6 +299,8 @@ class InspectionSerializer(serializers.ModelSerializer):
             "signed_name",
             "signature_meaning",
             "signed_at",
+            "content_seal",
+            "seal_check",
             "reviewed_by",
             "reviewed_at",
             "review_note",
@@ -297,6 +311,12 @@ class InspectionSerializer(serializers.ModelSerializer):
             "problems",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SealCheckSerializer(allow_null=True))
+    def get_seal_check(self, inspection):
+        """The signed content's seal recomputed now: null until the checklist is signed."""
+        check = checklist_seal_check(inspection)
+        return check.as_dict() if check.sealed else None
 
     @extend_schema_field(
         serializers.DictField(
@@ -495,8 +515,16 @@ class InspectionViewSet(FieldRoleRequired, viewsets.ReadOnlyModelViewSet):
     serializer_class = InspectionSerializer
     filterset_class = InspectionApiFilter
     write_actions = frozenset({"create", "draft", "photos", "submit", "approve", "return_"})
+    # Their services read the checklist again under a row lock: the view only has to find it
+    # among the user's, without the related rows and list filters that showing it needs.
+    rereading_actions = frozenset({"draft", "submit", "approve", "return_"})
 
     def get_queryset(self):
+        if self.action in self.rereading_actions:
+            return Inspection.objects.visible_to(self.request.user)
+        return self._for_showing()
+
+    def _for_showing(self):
         queryset = (
             Inspection.objects.visible_to(self.request.user)
             .select_related("template", "operator", "jurisdiction", "inspector")
@@ -506,12 +534,17 @@ class InspectionViewSet(FieldRoleRequired, viewsets.ReadOnlyModelViewSet):
             queryset = queryset.prefetch_related("template__sections__items")
         return queryset
 
+    def filter_queryset(self, queryset):
+        if self.action in self.rereading_actions:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "problems_from_prefetch": self.action == "list"}
 
     def _current(self, pk) -> dict:
         """The checklist as saved now, read through the same scoped queryset."""
-        return self.get_serializer(self.get_queryset().get(pk=pk)).data
+        return self.get_serializer(self._for_showing().get(pk=pk)).data
 
     def _conflict(self, conflict: DraftConflict) -> Response:
         """409 with the saved checklist, so that an offline client can merge and save again."""
@@ -565,10 +598,12 @@ class InspectionViewSet(FieldRoleRequired, viewsets.ReadOnlyModelViewSet):
         inspection = self.get_object()
         data = _valid(InspectionSubmitSerializer, request)
         try:
-            inspection_submit(actor=request.user, inspection=inspection, **data)
+            submitted = inspection_submit(actor=request.user, inspection=inspection, **data)
         except DraftConflict as conflict:
             return self._conflict(conflict)
-        return Response(self._current(inspection.pk))
+        # The service read the checklist with everything shown here and updated it in place:
+        # showing that copy spares reading back what was just written.
+        return Response(self.get_serializer(submitted).data)
 
     @extend_schema(request=InspectionReviewSerializer, responses={200: InspectionSerializer})
     @action(detail=True, methods=["post"])

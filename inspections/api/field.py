@@ -2,6 +2,7 @@
 services and the same `visible_to(user)` scoping."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -10,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from dairy_campaign.api.fields import VisibleRelatedField
 from dairy_campaign.models import Campaign, Jurisdiction
 from dairy_campaign.ownership import WRITE_ROLES
 from dairy_campaign.services.campaigns import campaign_current
@@ -52,7 +54,7 @@ class ConsignmentDecisionLogSerializer(serializers.Serializer):
 
 
 class SweepSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.filter(level="county"))
+    jurisdiction = VisibleRelatedField(queryset=Jurisdiction.objects.filter(level="county"))
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
     den_count = serializers.IntegerField(read_only=True, help_text="Dens found (C1).")
     banned_count = serializers.IntegerField(read_only=True, help_text="Dens banned (C1).")
@@ -262,7 +264,14 @@ class ConsignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             require_consignment_writer(request.user)
 
     def get_queryset(self):
-        return Consignment.objects.visible_to(self.request.user).select_related("importer", "consignee_filing")
+        user = self.request.user
+        consignments = Consignment.objects.visible_to(user).select_related("importer", "consignee_filing")
+        if self.action == "list":
+            # consignment_actions_for reads it: one query for the page, not one per row.
+            consignments = consignments.annotate(
+                user_may_edit=Exists(Consignment.objects.editable_by(user).filter(pk=OuterRef("pk")))
+            )
+        return consignments
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -335,7 +344,7 @@ class ConsignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 
 class SelfReportSerializer(serializers.ModelSerializer):
-    operator = serializers.PrimaryKeyRelatedField(queryset=Operator.objects.all())
+    operator = VisibleRelatedField(queryset=Operator.objects.all())
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), required=False, help_text="Defaults to the current campaign."
     )
@@ -390,7 +399,14 @@ class SelfReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(_("Your role does not record self-inspection reports."))
 
     def get_queryset(self):
-        return SelfInspectionReport.objects.visible_to(self.request.user).select_related("recorded_by")
+        user = self.request.user
+        reports = SelfInspectionReport.objects.visible_to(user).select_related("recorded_by")
+        if self.action == "list":
+            # self_report_decisions_for reads it: one query for the page, not one per row.
+            reports = reports.annotate(
+                user_may_edit=Exists(SelfInspectionReport.objects.editable_by(user).filter(pk=OuterRef("pk")))
+            )
+        return reports
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

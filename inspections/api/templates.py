@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dairy_campaign.choices import AgencyKind
+from dairy_campaign.filters import BoundedFilterSet
 
 from ..models import ChecklistTemplate, Subject, TemplateItem, TemplateSection, TemplateStatus
 from ..services.templates import (
@@ -100,7 +101,7 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TemplateApiFilter(django_filters.FilterSet):
+class TemplateApiFilter(BoundedFilterSet):
     code = django_filters.CharFilter()
     status = django_filters.ChoiceFilter(choices=TemplateStatus.choices)
     owner_kind = django_filters.ChoiceFilter(choices=FILING_KINDS)

@@ -145,6 +145,8 @@ class Inspection(models.Model):
     signed_name = models.CharField(_("signed name"), max_length=50, blank=True)
     signature_meaning = models.CharField(_("meaning of the signature"), max_length=200, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    # SHA-256 of the signed content (inspections.services.seal): a later change shows.
+    content_seal = models.CharField(_("content seal"), max_length=64, blank=True, editable=False)
     reviewed_by = models.ForeignKey(
         "core.User", verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -23,6 +23,9 @@ def clean_answer(item, raw: dict) -> tuple[dict | None, str | None]:
         or not isinstance(note, str)
     ):
         return None, _("This answer is not in a form the checklist accepts.")
+    if "\x00" in note or "\x00" in str(value or ""):
+        # PostgreSQL refuses NUL in text and in JSONB: refused here, not a 500 on saving.
+        return None, _("Remove the NUL character: it cannot be stored.")
     note = note.strip()[:1000]
     if value is None or (isinstance(value, str) and not value.strip()):
         return ({"value": None, "note": note} if note else None), None

@@ -345,9 +345,11 @@ def consignment_actions_for(actor, consignment: Consignment) -> list[str]:
         return []
     if not (actor.is_superuser or actor.role in DECIDE_ROLES):
         return []
-    if not Consignment.objects.editable_by(actor).filter(pk=consignment.pk).exists():
-        return []
-    return list(CONSIGNMENT_ACTIONS)
+    # A list annotates `user_may_edit` for its rows (one query for the page).
+    editable = getattr(consignment, "user_may_edit", None)
+    if editable is None:
+        editable = Consignment.objects.editable_by(actor).filter(pk=consignment.pk).exists()
+    return list(CONSIGNMENT_ACTIONS) if editable else []
 
 
 def consignment_act(*, actor, consignment: Consignment, action: str, **data) -> Consignment:

@@ -36,6 +36,7 @@ from .answers import evidence_problems, has_problems, merge_answers
 from .common import require_field_role
 from .measures import measures_on_submit
 from .photos import check_position, exif_taken_at, image_content_type
+from .seal import checklist_seal
 
 S = InspectionStatus
 REVIEW_FLOW = {
@@ -153,6 +154,9 @@ def inspection_save_draft(
     _require_draft(actor, inspection)
     if revision != inspection.revision:
         raise DraftConflict(inspection)
+    if remarks is not None and (not isinstance(remarks, str) or "\x00" in remarks):
+        # The page's autosave sends raw JSON; PostgreSQL refuses NUL in text (a 500 otherwise).
+        raise ValidationError({"remarks": _("The remarks must be plain text, without NUL characters.")})
     merged, errors = merge_answers(inspection.template.items_in_order(), inspection.answers, answers or {})
     if errors:
         raise ValidationError({"answers": [f"{code}: {msg}" for code, msg in errors.items()]})
@@ -201,7 +205,8 @@ def photo_remove(*, actor, photo: InspectionPhoto):
 
 
 def submission_problems(inspection: Inspection) -> dict[str, str]:
-    photo_codes = set(inspection.photos.values_list("item_code", flat=True))
+    # .all(): the photos prefetched with the checklist when they were (as for a signature), else a query
+    photo_codes = {photo.item_code for photo in inspection.photos.all()}
     return evidence_problems(inspection.template.items_in_order(), inspection.answers, photo_codes)
 
 
@@ -215,7 +220,7 @@ def inspection_submit(*, actor, inspection: Inspection, signed_name: str, confir
     meaning of the signature, and the time. Every required answer and its evidence must be
     there; the department's reviewers are notified. `revision` is the version the signer
     saw: a signature never covers answers its signer has not seen."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    inspection = _locked_for_signature(inspection.pk)
     _require_draft(actor, inspection)
     if revision != inspection.revision:
         raise DraftConflict(inspection)
@@ -228,7 +233,7 @@ def inspection_submit(*, actor, inspection: Inspection, signed_name: str, confir
     if signed_name.strip() != _signer_name(actor):
         raise ValidationError({"signed_name": _("Type your name exactly as registered: %s") % _signer_name(actor)})
     resubmission = inspection.status == S.RETURNED
-    problems_found = has_problems(inspection.answers) or inspection.measures.exists()
+    problems_found = has_problems(inspection.answers) or bool(inspection.measures.all())
     outcome = Outcome.PROBLEMS if problems_found else Outcome.CONFORMING
     transition(
         obj=inspection,
@@ -237,10 +242,7 @@ def inspection_submit(*, actor, inspection: Inspection, signed_name: str, confir
         actor=actor,
         reason=_("Resubmitted after correction") if resubmission else _("Submitted"),
         outcome=outcome,
-        signed_by=actor,
-        signed_name=_signer_name(actor),
-        signature_meaning=str(SIGNATURE_MEANING),
-        signed_at=timezone.now(),
+        **_sealed_signature(inspection, actor),
         round=inspection.round + 1 if resubmission else inspection.round,
         revision=inspection.revision + 1,
     )
@@ -249,10 +251,36 @@ def inspection_submit(*, actor, inspection: Inspection, signed_name: str, confir
     return inspection
 
 
+def _locked_for_signature(pk: int) -> Inspection:
+    """The checklist's row locked for the signature, read once with what the signature
+    reads and the answer shows: its template, subject and people, photos and measures (the
+    checks, the seal, the measures in effect and the reviewers' notice use these rows)."""
+    return (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("template", "operator", "jurisdiction", "inspector")
+        .prefetch_related("photos", "measures")
+        .get(pk=pk)
+    )
+
+
+def _sealed_signature(inspection: Inspection, actor) -> dict:
+    """The signature's fields and the seal over the content they sign, signature included:
+    a later change of the answers, measures, photos or signature shows (verify_seal)."""
+    signature = {
+        "signed_by": actor,
+        "signed_name": _signer_name(actor),
+        "signature_meaning": str(SIGNATURE_MEANING),
+        "signed_at": timezone.now(),
+    }
+    for name, value in signature.items():
+        setattr(inspection, name, value)
+    return {**signature, "content_seal": checklist_seal(inspection)}
+
+
 def _notify_reviewers(inspection: Inspection):
     from dairy_campaign.models import User
 
-    reviewers = User.objects.filter(agency=inspection.agency, role__in=DECIDE_ROLES, is_active=True)
+    reviewers = User.objects.filter(agency_id=inspection.agency_id, role__in=DECIDE_ROLES, is_active=True)
     notify(
         recipients=reviewers,
         title=_("Checklist to review: %(name)s") % {"name": inspection},

@@ -87,7 +87,10 @@ def _set_status(measure: Measure, status: str, *, actor, reason: str):
 
 def measures_on_submit(*, actor, inspection: Inspection):
     """What the inspector did on the spot is done; orders are in effect from the signature."""
-    for measure in inspection.measures.filter(status=MeasureStatus.RECORDED):
+    # .all() and a test here rather than a query: a checklist being signed has its measures
+    # prefetched, and the answer to the signature shows them as updated here.
+    recorded = [m for m in inspection.measures.all() if m.status == MeasureStatus.RECORDED]
+    for measure in recorded:
         if measure.kind in DESTRUCTION:
             _set_status(measure, MeasureStatus.DONE, actor=actor, reason=_("Destroyed on the spot, witnessed"))
         elif measure.kind in (MeasureKind.RECTIFY, MeasureKind.TRACE_SOURCE):

@@ -25,7 +25,8 @@ def image_content_type(upload) -> str:
         with Image.open(upload) as image:
             fmt = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        # A decompression bomb (a tiny file claiming gigapixels) is refused like any non-photo.
         raise ValidationError({"image": _("This file is not a photo (JPEG, PNG or WebP).")}) from None
     finally:
         upload.seek(0)

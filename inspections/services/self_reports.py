@@ -108,9 +108,11 @@ def self_report_decisions_for(actor, report: SelfInspectionReport) -> list[str]:
         return []
     if not actor.is_superuser and actor.role not in DECIDE_ROLES:
         return []
-    if not SelfInspectionReport.objects.editable_by(actor).filter(pk=report.pk).exists():
-        return []
-    return list(SELF_REPORT_DECISIONS)
+    # A list annotates `user_may_edit` for its rows (one query for the page).
+    editable = getattr(report, "user_may_edit", None)
+    if editable is None:
+        editable = SelfInspectionReport.objects.editable_by(actor).filter(pk=report.pk).exists()
+    return list(SELF_REPORT_DECISIONS) if editable else []
 
 
 def self_report_decide(*, actor, report: SelfInspectionReport, decision: str, note: str = "") -> SelfInspectionReport:

@@ -31,6 +31,7 @@ from ..services.filing import (
     submission_problems,
 )
 from ..services.review import inspection_approve, inspection_return
+from ..services.seal import verify_seal
 from .checklist_support import answer_label, answers_from_post, checklist_layout, measures_with_cases
 
 
@@ -118,6 +119,7 @@ def inspection_detail(request, pk):
         "sections": sections,
         "measures": measures_with_cases(inspection),
         "changes": state_changes(inspection),
+        "seal": verify_seal(inspection),
         "may_edit": _may_edit(request.user, inspection),
         "may_review": _may_review(request.user, inspection),
         "review_form": ReviewForm(),

@@ -6,10 +6,11 @@ from simple_history.models import HistoricalRecords
 from dairy_campaign.scoping import ScopedQuerySet
 
 from .choices import LicenceStatus, LicenceType, MeasureKind, ReviewOutcome, ScopeCategory
+from .county_scope import ThroughCountyOperators, register_any_of
 from .register import Operator, Vehicle
 
 
-class LicenceQuerySet(ScopedQuerySet):
+class LicenceQuerySet(ThroughCountyOperators):
     scope_field = "operator__county"
     owner_prefix = "licence"
     owner_value_field = "type"
@@ -102,6 +103,9 @@ class FollowUpQuerySet(ScopedQuerySet):
 
 def evidence_upload_to(instance, filename):
     return f"follow-up/{instance.licence_id}/{filename}"
+
+
+register_any_of(Licence)
 
 
 class FollowUpMeasure(models.Model):

@@ -252,7 +252,11 @@ def licence_actions_for(actor, licence: Licence) -> list[str]:
     """The decisions `actor` may take on `licence` now (empty for non-reviewers)."""
     if not (actor.is_superuser or actor.role in DECIDE_ROLES):
         return []
-    if not Licence.objects.editable_by(actor).filter(pk=licence.pk).exists():
+    # A list annotates `user_may_edit` for its rows (one query for the page).
+    editable = getattr(licence, "user_may_edit", None)
+    if editable is None:
+        editable = Licence.objects.editable_by(actor).filter(pk=licence.pk).exists()
+    if not editable:
         return []
     return [name for name, (states, _fn) in LICENCE_ACTIONS.items() if licence.status in states]
 
@@ -271,9 +275,12 @@ def licence_act(*, actor, licence: Licence, action: str, **data):
 
 
 @transaction.atomic
+@transaction.atomic
 def licence_expire(*, licence: Licence, today: datetime.date | None = None) -> bool:
-    """A valid licence past its expiry date lapses. Idempotent: run daily by beat."""
+    """A valid licence past its expiry date lapses. Idempotent: run daily by beat, and safe
+    when two runs meet (the second finds the licence locked, then already expired)."""
     today = today or local_today()
+    licence = Licence.objects.select_for_update().get(pk=licence.pk)
     if licence.status != S.GRANTED or not licence.expires_on or licence.expires_on >= today:
         return False
     transition(obj=licence, to=S.EXPIRED, table=LIFECYCLE, actor=None, reason=_("Expired"))

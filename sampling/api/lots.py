@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from dairy_campaign.filters import BIGGEST_INTEGER
 from licensing.api_imports import ImportJobSerializer, ImportJobViewSet, import_job_schema
 
 from ..filters_lots import LotFilter
@@ -61,17 +62,31 @@ class LotWriteSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=LotKind.choices)
     operator = serializers.IntegerField(
-        required=False, allow_null=True, help_text="The holder; an import lot defaults to its consignment's importer."
+        min_value=1,
+        max_value=BIGGEST_INTEGER,
+        required=False,
+        allow_null=True,
+        help_text="The holder; an import lot defaults to its consignment's importer.",
     )
-    supplier = serializers.IntegerField(required=False, allow_null=True, help_text="An operator of the register.")
+    supplier = serializers.IntegerField(
+        min_value=1,
+        max_value=BIGGEST_INTEGER,
+        required=False,
+        allow_null=True,
+        help_text="An operator of the register.",
+    )
     supplier_name = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=200,
         help_text="The supplier as recorded, when not in the register.",
     )
-    vehicle = serializers.IntegerField(required=False, allow_null=True, help_text="Raw-milk intakes only.")
-    consignment = serializers.IntegerField(required=False, allow_null=True, help_text="Import lots only.")
+    vehicle = serializers.IntegerField(
+        min_value=1, max_value=BIGGEST_INTEGER, required=False, allow_null=True, help_text="Raw-milk intakes only."
+    )
+    consignment = serializers.IntegerField(
+        min_value=1, max_value=BIGGEST_INTEGER, required=False, allow_null=True, help_text="Import lots only."
+    )
     batch_number = serializers.CharField(max_length=60)
     product = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=Category.choices)
@@ -193,18 +208,20 @@ class LotViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """Q8: a reviewer of the owning department lifts the hold."""
+        lot = self.get_object()  # an outsider's lot is a 404 before its body is read
         data = ReleaseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        lot = lot_release(actor=request.user, lot=self.get_object(), **data.validated_data)
+        lot = lot_release(actor=request.user, lot=lot, **data.validated_data)
         return Response(self.get_serializer(lot).data)
 
     @extend_schema(request=OwnTestSerializer, responses={200: LotSerializer})
     @action(detail=True, methods=["post"], url_path="own-test")
     def own_test(self, request, pk=None):
         """S1: the producer's own melamine result of a purchased batch, recorded later."""
+        lot = self.get_object()  # an outsider's lot is a 404 before its body is read
         data = OwnTestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        lot = lot_update_own_test(actor=request.user, lot=self.get_object(), **data.validated_data)
+        lot = lot_update_own_test(actor=request.user, lot=lot, **data.validated_data)
         return Response(self.get_serializer(lot).data)
 
     @extend_schema(responses={200: TraceSerializer})

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dairy_campaign.api.fields import VisibleRelatedField
 from dairy_campaign.models import Jurisdiction
 
 from ..filters_plans import PlanFilter, PlanLineFilter
@@ -125,7 +126,7 @@ class PlanDetailSerializer(PlanSerializer):
 
 class PlanCreateSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(choices=Rule.choices)
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    jurisdiction = VisibleRelatedField(queryset=Jurisdiction.objects.all())
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -196,7 +197,7 @@ class SamplingPlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     @extend_schema(request=PlanCreateSerializer, responses={201: PlanDetailSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = PlanCreateSerializer(data=request.data)
+        serializer = PlanCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         plan = plan_create(actor=request.user, **serializer.validated_data)
         return self._detail(plan, status.HTTP_201_CREATED)

@@ -4,10 +4,12 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from dairy_campaign.api.serializers import SealCheckSerializer
 
 from ..filters_samples import ReferralFilter, ResultFilter, SampleFilter
 from ..models import CustodyEvent, LabResult, Lot, MassUnit, PlanLine, Referral, Sample
@@ -21,6 +23,7 @@ from ..services.results import (
     results_enter_many,
 )
 from ..services.samples import MANUAL_STEPS, custody_advance, may_take_samples, require_sample_writer, sample_take
+from ..services.seal import result_seal_check
 
 MAX_BULK = 500
 
@@ -42,6 +45,7 @@ class SampleResultSerializer(serializers.ModelSerializer):
     entered_unit = serializers.CharField(read_only=True, help_text="mg/kg or ug/kg, as entered.")
     entered_by = serializers.CharField(source="entered_by.username", read_only=True)
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True)
+    seal_check = serializers.SerializerMethodField()
 
     class Meta:
         model = LabResult
@@ -62,8 +66,16 @@ class SampleResultSerializer(serializers.ModelSerializer):
             "entered_by",
             "reviewed_by",
             "reviewed_at",
+            "content_seal",
+            "seal_check",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(SealCheckSerializer(allow_null=True))
+    def get_seal_check(self, result):
+        """The reviewed content's seal recomputed now: null until the result is reviewed."""
+        check = result_seal_check(result)
+        return check.as_dict() if check.sealed else None
 
 
 class SampleSerializer(serializers.ModelSerializer):

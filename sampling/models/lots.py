@@ -3,13 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dairy_campaign.scoping import ScopedQuerySet
 from licensing.models.choices import PRODUCERS
+from licensing.models.county_scope import ThroughCountyOperators, register_any_of
 
 from .choices import INTAKE_KINDS, Category, LotKind, LotStatus
 
 
-class LotQuerySet(ScopedQuerySet):
+class LotQuerySet(ThroughCountyOperators):
     """A lot belongs to the operator holding it; the department keeping that kind of
     operator writes it (intake records of producers: quality supervision)."""
 
@@ -103,3 +103,6 @@ class Lot(models.Model):
     def own_test_missing(self) -> bool:
         """S1: a purchased batch without the producer's own melamine test."""
         return self.kind in INTAKE_KINDS and self.own_test_mg_per_kg is None and self.operator.kind in PRODUCERS
+
+
+register_any_of(Lot)

@@ -2,17 +2,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dairy_campaign.scoping import ScopedQuerySet
+from licensing.models.county_scope import ThroughCountyOperators
 
 from .choices import Category, MassUnit, ReferralKind, ReferralStatus, SampleStatus, Verdict
 from .lots import Lot
 from .plans import PlanLine
 
 
-class SampleQuerySet(ScopedQuerySet):
+class SampleQuerySet(ThroughCountyOperators):
     """Samples belong to the department that took them; its clerks enter the results."""
 
     scope_field = "lot__operator__county"
+    operator_path = "lot__operator"
     owner_kind_field = "agency__kind"
 
 
@@ -64,8 +65,9 @@ class CustodyEvent(models.Model):
         return f"{self.sample} · {self.get_step_display()}"
 
 
-class ResultQuerySet(ScopedQuerySet):
+class ResultQuerySet(ThroughCountyOperators):
     scope_field = "sample__lot__operator__county"
+    operator_path = "sample__lot__operator"
     owner_kind_field = "sample__agency__kind"
 
 
@@ -88,6 +90,8 @@ class LabResult(models.Model):
         "core.User", verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # SHA-256 of the reviewed content (sampling.services.seal): a later change shows.
+    content_seal = models.CharField(_("content seal"), max_length=64, blank=True, editable=False)
 
     objects = ResultQuerySet.as_manager()
     history = HistoricalRecords()
@@ -105,10 +109,11 @@ class LabResult(models.Model):
         return self.mg_per_kg >= self.detection_limit
 
 
-class ReferralQuerySet(ScopedQuerySet):
+class ReferralQuerySet(ThroughCountyOperators):
     """Referrals are read by the department they go to and by everyone above in scope."""
 
     scope_field = "lot__operator__county"
+    operator_path = "lot__operator"
     owner_kind_field = "to_agency__kind"
 
 

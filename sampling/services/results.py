@@ -21,11 +21,13 @@ from dairy_campaign.ownership import DECIDE_ROLES, WRITE_ROLES
 from dairy_campaign.services.audit import audited_save
 from dairy_campaign.services.campaigns import local_today
 from dairy_campaign.services.notifications import notify_agencies
+from licensing.imports import declared_unpacked_bytes
 
 from ..models import LabResult, MassUnit, Sample, SampleStatus, Verdict
 from ..rules import melamine_limit, melamine_verdict, to_mg_per_kg
 from .consequences import consequences_of
 from .samples import custody_move, locked_sample, may_write_sample, require_sample_writer
+from .seal import result_seal
 
 S = SampleStatus
 # LabResult keeps mg/kg to four decimals: what cannot be kept exactly is refused, not rounded.
@@ -33,6 +35,8 @@ STEP = Decimal("0.0001")
 MEASURE_FIELDS = ("value", "unit", "detection_limit", "method", "lab", "tested_on")
 # Up to this many rows an upload is checked and saved while the clerk waits.
 MAX_UPLOAD_ROWS = 500
+# Far above what MAX_UPLOAD_ROWS rows of results unpack to (well under 1 MB).
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 UNIT_WORDS = {
     "mg/kg": MassUnit.MG_PER_KG,
     "ug/kg": MassUnit.UG_PER_KG,
@@ -182,16 +186,27 @@ def result_enter(*, actor, sample: Sample, value, unit, detection_limit, method,
         sample, value=value, unit=unit, detection_limit=detection_limit, method=method, lab=lab, tested_on=tested_on
     )
     result = audited_save(LabResult(sample=sample, entered_by=actor, **fields), actor=actor, reason=_("Result entered"))
-    custody_move(
-        actor=actor,
-        sample=sample,
-        step=S.TESTED,
-        note=_("Tested on %(date)s at %(lab)s") % {"date": result.tested_on.isoformat(), "lab": result.lab},
-    )
-    custody_move(actor=actor, sample=sample, step=S.REPORTED, note=_("Result %(value)s mg/kg") % _shown(result))
+    _tested_and_reported(actor, sample, result)
     result.sample = sample
     consequences_of(actor=actor, result=result)
     return result
+
+
+def _tested_and_reported(actor, sample: Sample, result: LabResult):
+    """Entering a result takes the sample through two custody steps at once. Both are
+    hand-overs of the chain (two custody events, two logged moves), but the sample changes
+    once, so it gets one history row: the intermediate save writes none."""
+    sample.skip_history_when_saving = True
+    try:
+        custody_move(
+            actor=actor,
+            sample=sample,
+            step=S.TESTED,
+            note=_("Tested on %(date)s at %(lab)s") % {"date": result.tested_on.isoformat(), "lab": result.lab},
+        )
+    finally:
+        del sample.skip_history_when_saving
+    custody_move(actor=actor, sample=sample, step=S.REPORTED, note=_("Result %(value)s mg/kg") % _shown(result))
 
 
 @transaction.atomic
@@ -209,6 +224,7 @@ def result_review(*, actor, result: LabResult) -> LabResult:
         raise PermissionDenied(_("Whoever entered a result does not review it."))
     result.reviewed_by = actor
     result.reviewed_at = timezone.now()
+    result.content_seal = result_seal(result)
     audited_save(result, actor=actor, reason=_("Reviewed"))
     custody_move(actor=actor, sample=sample, step=S.REVIEWED, note=_("Result reviewed"))
     return result
@@ -238,12 +254,21 @@ def result_correct(
     before = result.verdict
     for name, new in fields.items():
         setattr(result, name, new)
+    _reseal_if_reviewed(result)
     audited_save(result, actor=actor, reason=reason or _("Corrected before review"))
     if result.verdict != before:
         consequences_of(actor=actor, result=result)
         if result.verdict == Verdict.CONFORMING:
             _notify_cleared(result)
     return result
+
+
+def _reseal_if_reviewed(result: LabResult):
+    """A correction after review is made here with a reason, its old value kept in the
+    history: the seal then covers the corrected content, so only a change made outside
+    the application breaks it."""
+    if result.content_seal:
+        result.content_seal = result_seal(result)
 
 
 def _shown(result: LabResult) -> dict:
@@ -362,6 +387,10 @@ def _open_workbook(upload):
     upload.seek(0)
     if head != b"PK\x03\x04":
         raise ValidationError({"file": _("Upload an Excel workbook (.xlsx).")})
+    unpacked = declared_unpacked_bytes(upload)
+    if unpacked is not None and unpacked > MAX_UNPACKED_BYTES:
+        # A zip bomb: openpyxl would inflate it while the clerk waits (shared strings in memory).
+        raise ValidationError({"file": _("The workbook unpacks to more than an upload may hold.")})
     try:
         return load_workbook(upload, read_only=True, data_only=True)
     except UNREADABLE:

@@ -1,6 +1,8 @@
 """Sample pages: list, take a sample from a lot or a plan line, detail with the chain of
 custody and the result, printable label, custody hand-overs."""
 
+from operator import itemgetter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,7 @@ from dairy_campaign.views.lists import ScopedListView
 
 from ..filters_samples import SampleFilter
 from ..forms_samples import CorrectionForm, CustodyForm, SampleForm, plain
-from ..models import LabResult, Lot, PlanLine, Sample, SampleStatus
+from ..models import LabResult, Lot, PlanLine, Sample, SampleStatus, Verdict
 from ..services.consequences import may_take_up
 from ..services.results import may_enter_result, may_review_result
 from ..services.samples import (
@@ -26,6 +28,15 @@ from ..services.samples import (
     next_manual_step,
     require_sample_writer,
     sample_take,
+)
+from ..services.seal import verify_seal
+
+VERDICTS = dict(Verdict.choices)
+CUSTODY = dict(SampleStatus.choices)
+EXPORT_VALUES = (
+    *("code", "sampled_at", "samplers", "seal_number", "status"),
+    *("lot__product", "lot__batch_number", "lot__operator__name", "lot__operator__county__name", "agency__name"),
+    *("result__mg_per_kg", "result__limit", "result__verdict", "result__tested_on", "result__reviewed_at"),
 )
 
 
@@ -49,23 +60,28 @@ class SampleListView(ScopedListView):
     template_name = "sampling/sample_list.html"
     related = ("lot__operator__county", "agency", "result")
     export_name = "samples"
+    # Exports run to 100k rows: each row is read as plain values (`export_queryset`), not as
+    # six model objects.
     export_columns = [
-        (gettext_lazy("sample code"), lambda s: s.code),
-        (gettext_lazy("product"), lambda s: s.lot.product),
-        (gettext_lazy("batch number"), lambda s: s.lot.batch_number),
-        (gettext_lazy("held by"), lambda s: s.lot.operator.name),
-        (gettext_lazy("county"), lambda s: s.lot.operator.county.name),
-        (gettext_lazy("department"), lambda s: s.agency.name),
-        (gettext_lazy("sampled at"), lambda s: s.sampled_at),
-        (gettext_lazy("samplers"), lambda s: s.samplers),
-        (gettext_lazy("seal number"), lambda s: s.seal_number),
-        (gettext_lazy("custody"), lambda s: s.get_status_display()),
-        (gettext_lazy("melamine (mg/kg)"), lambda s: plain(_result(s) and _result(s).mg_per_kg)),
-        (gettext_lazy("limit (mg/kg)"), lambda s: plain(_result(s) and _result(s).limit)),
-        (gettext_lazy("verdict"), lambda s: _result(s).get_verdict_display() if _result(s) else ""),
-        (gettext_lazy("tested on"), lambda s: _result(s).tested_on if _result(s) else None),
-        (gettext_lazy("reviewed at"), lambda s: _result(s).reviewed_at if _result(s) else None),
+        (gettext_lazy("sample code"), itemgetter("code")),
+        (gettext_lazy("product"), itemgetter("lot__product")),
+        (gettext_lazy("batch number"), itemgetter("lot__batch_number")),
+        (gettext_lazy("held by"), itemgetter("lot__operator__name")),
+        (gettext_lazy("county"), itemgetter("lot__operator__county__name")),
+        (gettext_lazy("department"), itemgetter("agency__name")),
+        (gettext_lazy("sampled at"), itemgetter("sampled_at")),
+        (gettext_lazy("samplers"), itemgetter("samplers")),
+        (gettext_lazy("seal number"), itemgetter("seal_number")),
+        (gettext_lazy("custody"), lambda row: str(CUSTODY[row["status"]])),
+        (gettext_lazy("melamine (mg/kg)"), lambda row: plain(row["result__mg_per_kg"])),
+        (gettext_lazy("limit (mg/kg)"), lambda row: plain(row["result__limit"])),
+        (gettext_lazy("verdict"), lambda row: str(VERDICTS.get(row["result__verdict"], ""))),
+        (gettext_lazy("tested on"), itemgetter("result__tested_on")),
+        (gettext_lazy("reviewed at"), itemgetter("result__reviewed_at")),
     ]
+
+    def export_queryset(self):
+        return super().export_queryset().values(*EXPORT_VALUES)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(may_take=may_take_samples(self.request.user), **kwargs)
@@ -137,6 +153,7 @@ def detail_context(request, sample, **overrides) -> dict:
         "lot_url": lot_url(sample.lot),
         "events": sample.custody.select_related("by"),
         "result": result,
+        "seal": verify_seal(result) if result is not None else None,
         "referrals": [],
         "next_step": step,
         "next_step_label": sample.get_status_display() if step is None else _step_label(step),
