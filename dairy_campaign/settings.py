@@ -271,7 +271,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes a missing, revoked or unknown token a
     # 401 (with the session first DRF answers 403). Browsers still use their session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "dairy_campaign.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -27,7 +27,7 @@ def history_reasons(user):
     return list(user.history.values_list("history_change_reason", flat=True))
 
 
-def test_a_user_revokes_their_own_token_and_it_is_refused_at_once(county_inspector):
+def test_a_user_revokes_their_own_token_and_it_is_refused_at_once(english, county_inspector):
     api, _token = token_client(county_inspector)
     assert api.get(ME).status_code == 200
     assert api.delete("/api/v1/me/token/").status_code == 204
