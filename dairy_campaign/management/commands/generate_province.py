@@ -1,6 +1,7 @@
 """Loads a province-scale synthetic campaign: the core first, then each app's
 `synthetic.generate(world)` in dependency order (see `dairy_campaign.synthetic`)."""
 
+import logging
 import time
 from importlib import import_module
 from importlib.util import find_spec
@@ -27,8 +28,10 @@ class Command(BaseCommand):
             self.stdout.write("Synthetic data is already loaded; nothing to do.")
             return
         started = time.monotonic()
-        # Tasks the services set off (notification e-mail) run inline: no worker is needed.
+        # Tasks the services set off (notification e-mail) run inline: no worker is needed,
+        # and their per-task log lines would bury the command's own report.
         celery_app.conf.task_always_eager = True
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         # All or nothing: an interrupted run leaves the database as it was. The synthetic
         # accounts' addresses are not real: no e-mail goes out.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
