@@ -67,7 +67,7 @@ def fresh_database():
     name = f"{settings_dict['NAME']}_restored_{uuid.uuid4().hex[:6]}"
     yield database_url(settings_dict, name=name)
     server = database_url(settings_dict, name="postgres").replace("postgres://", "postgresql://", 1)
-    subprocess.run(["dropdb", "--if-exists", "--force", "-d", server, name], check=False)  # noqa: S607
+    subprocess.run(["dropdb", "--if-exists", "--force", f"--maintenance-db={server}", name], check=True)  # noqa: S607
 
 
 def test_a_backup_restored_into_a_fresh_database_holds_every_row_and_its_history(records, fresh_database, tmp_path):
