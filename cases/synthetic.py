@@ -73,7 +73,7 @@ def _complaints(world: World) -> list[dict]:
             tip = world.rng.random() < TIP_SHARE
             received = world.moment(world.day())
             agency_kind = agency_kind_for(kind)
-            place = world.city_of(county) if agency_kind == AgencyKind.CIQ else county
+            place = world.seat_of(agency_kind, county)
             answered = world.rng.random() < 0.7
             facts.append({"pk": None, "operator": operator, "county": county, "kind": kind, "tip": tip, "at": received})
             yield Complaint(
@@ -148,7 +148,7 @@ def _cases(world: World, subjects: list[dict]) -> list[int]:
     def rows():
         for number, subject in enumerate(subjects, start=1):
             agency_kind = agency_kind_for(subject["kind"])
-            place = world.city_of(subject["county"]) if agency_kind == AgencyKind.CIQ else subject["county"]
+            place = world.seat_of(agency_kind, subject["county"])
             status = world.rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0]
             clue_day = world.day()
             filed = status not in (CaseStatus.CLUE, CaseStatus.DISMISSED)

@@ -93,6 +93,11 @@ class World:
     def city_of(self, code: str) -> str:
         return code[:4] + "00"
 
+    def seat_of(self, agency_kind: str, county: str) -> str:
+        """Where the department of `agency_kind` serving `county` sits: inspection and
+        quarantine at the city, every other department in the county itself."""
+        return self.city_of(county) if agency_kind == AgencyKind.CIQ else county
+
     def person(self) -> str:
         return self.rng.choice(SURNAMES) + "".join(self.rng.choices(GIVEN, k=self.rng.choice((1, 2))))
 

@@ -84,11 +84,6 @@ def agency_kind_for(operator_kind: str) -> str:
     return sorted(OWNERS[f"operator.{operator_kind}"])[0]
 
 
-def field_place(agency_kind: str, county: str, world: World) -> str:
-    """Where the department doing field work in `county` sits: inspection and quarantine at the city."""
-    return world.city_of(county) if agency_kind == AgencyKind.CIQ else county
-
-
 def generate(world: World) -> None:
     templates = {}
     for template in ChecklistTemplate.objects.published().prefetch_related("sections__items"):
@@ -120,7 +115,7 @@ def _visit(world: World, templates: dict, subjects: list) -> dict:
     """The facts of one inspection, drawn once and shared by its task, checklist and measures."""
     operator, county, kind = world.rng.choice(subjects)
     agency_kind = agency_kind_for(kind)
-    place = field_place(agency_kind, county, world)
+    place = world.seat_of(agency_kind, county)
     status = world.rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0]
     return {
         "operator": operator,
@@ -184,7 +179,7 @@ def _open_tasks(world: World, templates: dict, subjects: list) -> None:
         for _ in range(world.n(OPEN_TASKS)):
             operator, county, kind = world.rng.choice(subjects)
             agency_kind = agency_kind_for(kind)
-            place = field_place(agency_kind, county, world)
+            place = world.seat_of(agency_kind, county)
             yield Assignment(
                 agency_id=world.agency[(agency_kind, place)],
                 jurisdiction_id=county,

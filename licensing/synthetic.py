@@ -166,9 +166,7 @@ def _life(world: World, status: str | None = None) -> dict:
 
 def _licences(world: World, by_kind, vehicles) -> None:
     def issuer(kind: str, county: str) -> int:
-        # Inspection and quarantine sit at city level.
-        place = world.city_of(county) if kind == AgencyKind.CIQ else county
-        return world.agency[(kind, place)]
+        return world.agency[(kind, world.seat_of(kind, county))]
 
     def rows():
         serial = 0
