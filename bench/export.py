@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -59,42 +60,44 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def ours() -> dict:
-    """The export as a user gets it: a job for the sample list, run as the worker runs it."""
+@contextmanager
+def sample_export_job():
+    """The province officer's export job for the sample list, over 100k samples, inside a
+    transaction that is rolled back when the block ends."""
     from dairy_campaign.models import User
-    from reports.services.exports import export_run, export_start
+    from reports.services.exports import export_start
 
-    result = {}
     try:
         with transaction.atomic():
             _top_up(ROWS)
-            job = export_start(actor=User.objects.get(username=USER), url_name="sample_list")
-            began = time.perf_counter()
-            job = export_run(job_id=job.pk)
-            result = {"seconds": time.perf_counter() - began, "peak_mb": _peak_mb(), "rows": job.rows_written}
-            job.file.delete(save=False)
+            yield export_start(actor=User.objects.get(username=USER), url_name="sample_list")
             raise Rollback
     except Rollback:
-        return result
+        pass
+
+
+def ours() -> dict:
+    """The export as a user gets it: the job run as the worker runs it."""
+    from reports.services.exports import export_run
+
+    with sample_export_job() as job:
+        began = time.perf_counter()
+        job = export_run(job_id=job.pk)
+        result = {"seconds": time.perf_counter() - began, "peak_mb": _peak_mb(), "rows": job.rows_written}
+        job.file.delete(save=False)
+    return result
 
 
 def bare() -> dict:
     """openpyxl's write-only writer alone, writing the rows the export wrote (read beforehand)."""
     from openpyxl import Workbook
 
-    from dairy_campaign.models import User
-    from reports.services.exports import export_start, rebuild_list_view
+    from reports.services.exports import rebuild_list_view
 
-    try:
-        with transaction.atomic():
-            _top_up(ROWS)
-            job = export_start(actor=User.objects.get(username=USER), url_name="sample_list")
-            view = rebuild_list_view(job)
-            headers = view.export_headers()
-            rows = [[_plain(v) for v in view.export_row(r)] for r in view.export_queryset().iterator(chunk_size=2000)]
-            raise Rollback
-    except Rollback:
-        pass
+    with sample_export_job() as job:
+        view = rebuild_list_view(job)
+        headers = view.export_headers()
+        rows = [[_plain(v) for v in view.export_row(r)] for r in view.export_queryset().iterator(chunk_size=2000)]
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as target:
         began = time.perf_counter()
         workbook = Workbook(write_only=True)
