@@ -10,6 +10,8 @@ from django.db import models
 
 from .ownership import WRITE_ROLES, kinds_owning, owned_values
 
+COUNTY_CODE_LENGTH = 6
+
 
 def level_of(code: str) -> str:
     if code.endswith("0000"):
@@ -64,6 +66,10 @@ class ScopedQuerySet(models.QuerySet):
     owner_value_field: str | None = None
 
     def within(self, prefix: str):
+        if len(prefix) == COUNTY_CODE_LENGTH:
+            # A county is a leaf of the tree: "starts with" its code is "equals" it, and an
+            # equality lets a county's lists walk an index in their order (issue #8).
+            return self.filter(**{self.scope_field: prefix})
         return self.filter(**{f"{self.scope_field}__code__startswith": prefix})
 
     def visible_to(self, user):

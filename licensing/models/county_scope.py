@@ -12,11 +12,9 @@ county code is a leaf of the tree, so "starts with" it is "equals" it.
 from django.db import connection
 from django.db.models import Lookup
 
-from dairy_campaign.scoping import ScopedQuerySet
+from dairy_campaign.scoping import COUNTY_CODE_LENGTH, ScopedQuerySet
 
 from .register import Operator
-
-COUNTY_CODE_LENGTH = 6
 
 
 class AnyOfSubquery(Lookup):
