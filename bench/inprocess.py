@@ -13,12 +13,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.table import p
+from dairy_campaign.warm import load_and_freeze
 
 
 @contextmanager
 def served():
     """The test client's host name is allowed; static files are named without the manifest,
-    which `collectstatic` writes and the benchmark does not need."""
+    which `collectstatic` writes and the benchmark does not need. The program is loaded and
+    frozen as the web server's WSGI module does it (dairy_campaign.warm)."""
+    load_and_freeze()
     storages = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
