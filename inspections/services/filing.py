@@ -254,10 +254,11 @@ def inspection_submit(*, actor, inspection: Inspection, signed_name: str, confir
 def _locked_for_signature(pk: int) -> Inspection:
     """The checklist's row locked for the signature, read once with what the signature
     reads and the answer shows: its template, subject and people, photos and measures (the
-    checks, the seal, the measures in effect and the reviewers' notice use these rows)."""
+    checks, the seal, the measures in effect and the reviewers' notice use these rows), and
+    its agency and assignment, which validating the signed record would otherwise look up."""
     return (
         Inspection.objects.select_for_update(of=("self",))
-        .select_related("template", "operator", "jurisdiction", "inspector")
+        .select_related("template", "operator", "jurisdiction", "inspector", "agency", "assignment")
         .prefetch_related("photos", "measures")
         .get(pk=pk)
     )

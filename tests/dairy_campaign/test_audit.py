@@ -1,7 +1,9 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dairy_campaign.choices import AgencyKind, Role
+from dairy_campaign.models import Agency
 from dairy_campaign.services.audit import audited_save, history_of
 from dairy_campaign.services.users import user_update
 
@@ -68,3 +70,36 @@ def test_a_change_in_the_back_office_is_in_the_history_with_its_author(client):
     )
     assert response.status_code == 302
     assert history_of(agency)[0].who == root
+
+
+def _sql_reading(table: str, captured) -> list[str]:
+    return [q["sql"] for q in captured if f'FROM "{table}"' in q["sql"]]
+
+
+def test_validating_does_not_look_up_a_related_record_read_with_the_record(city_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agency = Agency.objects.select_related("jurisdiction").get(pk=AgencyFactory(kind=AgencyKind.AIC).pk)
+    agency.name = "江宁区市场监督管理局"
+    with CaptureQueriesContext(connection) as captured:
+        audited_save(agency, actor=city_admin, reason="机构更名")
+    assert not _sql_reading("core_jurisdiction", captured.captured_queries)
+
+
+def test_a_foreign_key_set_to_a_missing_record_is_still_refused(city_admin):
+    agency = Agency.objects.select_related("jurisdiction").get(pk=AgencyFactory(kind=AgencyKind.AIC).pk)
+    agency.jurisdiction_id = "329999"  # no such place; the loaded jurisdiction no longer matches
+    with pytest.raises(ValidationError) as refused:
+        audited_save(agency, actor=city_admin, reason="改隶")
+    assert "jurisdiction" in refused.value.message_dict
+    assert Agency.objects.get(pk=agency.pk).jurisdiction_id == "320115"
+
+
+def test_constraints_over_a_loaded_foreign_key_are_still_checked(city_admin):
+    AgencyFactory(kind=AgencyKind.AIC, jurisdiction=place("320115"))
+    other = AgencyFactory(kind=AgencyKind.FDA, jurisdiction=place("320115"))
+    other.kind = AgencyKind.AIC  # a second market department in the same place
+    with pytest.raises(ValidationError):
+        audited_save(other, actor=city_admin, reason="改为工商")
+    assert Agency.objects.get(pk=other.pk).kind == AgencyKind.FDA
