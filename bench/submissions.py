@@ -317,8 +317,9 @@ def _latency(report: LoadReport, percentile: int) -> float:
 
 
 def figures(paced: LoadReport, saturated: LoadReport, settings: Settings, preparation: str = "") -> list[Figure]:
-    """The target rate's latency (requests due at 50 /s in all from 32 clients), and what
-    the 32 clients get sending back to back; errors of both runs together."""
+    """The target rate's latency (requests due at 50 /s in all from 32 clients: the p95
+    target), and what the 32 clients get sending back to back (the throughput target: the
+    most the server does); errors of both runs together."""
     name = "checklist submissions"
     rate = f"{settings.target_rate:g} /s"
     paced_p95, saturated_p95 = _latency(paced, 95), _latency(saturated, 95)
@@ -344,11 +345,13 @@ def figures(paced: LoadReport, saturated: LoadReport, settings: Settings, prepar
             "",
             None,
         ),
+        # Saturated on purpose: with every client always waiting, latency is the clients'
+        # number over the throughput (Little's law), so it measures capacity, not service.
         Figure(
-            f"{name}, {settings.clients} clients back to back: latency p95",
+            f"{name}, {settings.clients} clients back to back: latency p95 (= clients ÷ throughput)",
             f"{saturated_p95:.0f} ms",
-            "≤ 300 ms",
-            saturated_p95 <= 300,
+            "",
+            None,
         ),
         Figure(
             f"{name}: errors (non-2xx, conflicts, refused)",

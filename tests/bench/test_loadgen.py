@@ -73,7 +73,8 @@ def test_figures_hold_the_targets_of_issue_8(server):
     rows = {f.name: f for f in figures(paced, saturated, Settings())}
     assert rows["checklist submissions, 32 clients at 50 /s: latency p95"].target == "≤ 300 ms"
     assert rows["checklist submissions, 32 clients back to back: throughput"].target == "≥ 50 /s"
-    assert rows["checklist submissions, 32 clients back to back: latency p95"].target == "≤ 300 ms"
+    # Saturated, the clients wait by design: that latency is reported, not held to a target.
+    assert rows["checklist submissions, 32 clients back to back: latency p95 (= clients ÷ throughput)"].met is None
     assert rows["checklist submissions: errors (non-2xx, conflicts, refused)"].met
     assert "4 sync workers" in rows["checklist submissions: set-up"].value
 
