@@ -1,5 +1,6 @@
 """Excel export of 100k samples by the worker's export job, against the bare openpyxl writer
-writing the same rows. Each side runs in a fresh process, so its peak memory is its own.
+writing the same rows. Each side runs in a fresh process, so its peak memory is its own; the
+sides take turns, and the fastest run of each is compared.
 
 The province has 60k samples (DESIGN §5); each run tops them up to 100k inside a transaction
 that it rolls back, so the database is left as it was.
@@ -23,6 +24,7 @@ from .table import Figure
 ROWS = 100_000
 RATIO_TARGET = 1.3
 MEMORY_TARGET_MB = 250
+ROUNDS = int(os.environ.get("BENCH_EXPORT_ROUNDS", "2"))
 USER = "p320000_fso_reviewer"
 
 
@@ -116,8 +118,20 @@ def _run(side: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _fastest(runs: list[dict]) -> dict:
+    return min(runs, key=lambda run: run["seconds"])
+
+
 def measure() -> list[Figure]:
-    mine, floor = _run("ours"), _run("bare")
+    # The two sides take turns, ROUNDS times each, and the fastest run of each is compared:
+    # a shared machine's speed drifts by a tenth or more within a minute, which one run of
+    # each side would count as a difference between them.
+    runs = {"ours": [], "bare": []}
+    for _ in range(ROUNDS):
+        for side, done in runs.items():
+            done.append(_run(side))
+    mine, floor = _fastest(runs["ours"]), _fastest(runs["bare"])
+    peak_mb = max(run["peak_mb"] for run in runs["ours"])
     ratio = mine["seconds"] / floor["seconds"]
     return [
         Figure(f"Excel export of {mine['rows']:,} samples: time", f"{mine['seconds']:.1f} s", "", None),
@@ -125,9 +139,9 @@ def measure() -> list[Figure]:
         Figure("export time / bare writer time", f"{ratio:.2f}×", f"≤ {RATIO_TARGET}×", ratio <= RATIO_TARGET),
         Figure(
             "export: peak memory of the worker process",
-            f"{mine['peak_mb']:.0f} MB",
+            f"{peak_mb:.0f} MB",
             f"≤ {MEMORY_TARGET_MB} MB",
-            mine["peak_mb"] <= MEMORY_TARGET_MB,
+            peak_mb <= MEMORY_TARGET_MB,
         ),
     ]
 
