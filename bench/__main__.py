@@ -21,11 +21,14 @@ def main(selected: list[str]) -> int:
     django.setup()
     from bench.machine import describe
     from bench.table import Figure, markdown
+    from bench.tidy import vacuum_dead_rows
 
     figures: list[Figure] = []
     for name in selected or MODULES:
         began = time.monotonic()
         print(f"… {name}", file=sys.stderr, flush=True)
+        if vacuumed := vacuum_dead_rows():
+            print(f"  vacuumed first: {', '.join(vacuumed)}", file=sys.stderr, flush=True)
         figures.extend(import_module(f"bench.{name}").measure())
         print(f"  {name} done in {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
     table = markdown(figures)
