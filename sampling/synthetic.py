@@ -213,6 +213,7 @@ def _samples(world: World, intake: list, others: dict, lines: dict) -> list[tupl
             yield Sample(
                 code=f"JS{day:%Y}{number + 1:07d}",
                 lot_id=lot,
+                county_id=county,
                 plan_line_id=line,
                 agency_id=world.agency[(agency_kind, county)],
                 samplers=f"{world.names[sampler]}、{world.person()}",

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dairy_campaign.scoping import ScopedQuerySet
 from licensing.models.county_scope import ThroughCountyOperators
 
 from .choices import Category, MassUnit, ReferralKind, ReferralStatus, SampleStatus, Verdict
@@ -9,11 +10,11 @@ from .lots import Lot
 from .plans import PlanLine
 
 
-class SampleQuerySet(ThroughCountyOperators):
-    """Samples belong to the department that took them; its clerks enter the results."""
+class SampleQuerySet(ScopedQuerySet):
+    """Samples belong to the department that took them; its clerks enter the results. They
+    are seen in the county of the lot's holder, kept on the sample (`Sample.county`)."""
 
-    scope_field = "lot__operator__county"
-    operator_path = "lot__operator"
+    scope_field = "county"
     owner_kind_field = "agency__kind"
 
 
@@ -34,17 +35,36 @@ class Sample(models.Model):
         _("custody"), max_length=10, choices=SampleStatus.choices, default=SampleStatus.SAMPLED, db_index=True
     )
     recorded_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    # The county of the lot's holder, where the sample is seen: kept here so that a county's
+    # samples and results are read from an index of their own, not found through every lot
+    # of the county's operators (issue #8). Filled on saving; it follows a correction of the
+    # holder's county (sampling.signals). Derived, so not part of the sample's history.
+    county = models.ForeignKey(
+        "core.Jurisdiction",
+        verbose_name=_("county"),
+        blank=True,
+        editable=False,
+        db_index=False,  # `samples_by_county` leads with it
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = SampleQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["county"])
 
     class Meta:
         ordering = ["-sampled_at", "-id"]
+        indexes = [models.Index(fields=["county", "-sampled_at", "-id"], name="samples_by_county")]
         verbose_name = _("sample")
         verbose_name_plural = _("samples")
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        if self.county_id is None and self.lot_id is not None:
+            self.county_id = Lot.objects.filter(pk=self.lot_id).values_list("operator__county", flat=True).get()
+        super().save(*args, **kwargs)
 
 
 class CustodyEvent(models.Model):
@@ -65,9 +85,8 @@ class CustodyEvent(models.Model):
         return f"{self.sample} · {self.get_step_display()}"
 
 
-class ResultQuerySet(ThroughCountyOperators):
-    scope_field = "sample__lot__operator__county"
-    operator_path = "sample__lot__operator"
+class ResultQuerySet(ScopedQuerySet):
+    scope_field = "sample__county"
     owner_kind_field = "sample__agency__kind"
 
 

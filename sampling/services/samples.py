@@ -131,6 +131,7 @@ def sample_take(
         _check_plan_line(actor, plan_line, lot)
     sample = Sample(
         lot=lot,
+        county_id=lot.operator.county_id,
         plan_line=plan_line,
         agency_id=actor.agency_id,
         samplers=(samplers or "").strip(),

@@ -275,3 +275,24 @@ def test_the_label_barcode_is_code_39_between_start_and_stop_characters():
     assert width == characters * (3 * 5 + 6 * 2) + (characters - 1) * 2
     assert bars[0] == (0, 2)  # "*" starts with a narrow bar
     assert code39_bars("样品") == ([], 0)
+
+
+def test_a_sample_is_seen_in_the_county_of_its_lots_holder(sampler, lot):
+    sample = take(sampler, lot)
+    assert sample.county_id == lot.operator.county_id == "320115"
+    assert Sample.objects.visible_to(member("320115", AgencyKind.QTS, Role.VIEWER)).filter(pk=sample.pk).exists()
+    assert not Sample.objects.visible_to(member("320116", AgencyKind.QTS, Role.VIEWER)).filter(pk=sample.pk).exists()
+
+
+def test_samples_move_with_a_correction_of_their_holders_county(sampler, lot):
+    from licensing.services.register import operator_update
+
+    sample = take(sampler, lot)
+    versions = sample.history.count()
+    city_qts = member("320100", AgencyKind.QTS, Role.REVIEWER)
+    operator_update(actor=city_qts, operator=lot.operator, reason="登记区县有误", county=place("320116"))
+    sample.refresh_from_db()
+    assert sample.county_id == "320116"
+    assert Sample.objects.visible_to(member("320116", AgencyKind.QTS, Role.VIEWER)).filter(pk=sample.pk).exists()
+    assert not Sample.objects.visible_to(member("320115", AgencyKind.QTS, Role.VIEWER)).filter(pk=sample.pk).exists()
+    assert sample.history.count() == versions  # derived from the register: the operator's history has it
