@@ -19,10 +19,11 @@ RESULTS = Path(__file__).resolve().parent / "results.md"
 def main(selected: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dairy_campaign.settings")
     django.setup()
-    from bench.machine import describe
+    from bench.machine import describe, reference_seconds
     from bench.table import Figure, markdown
     from bench.tidy import vacuum_dead_rows
 
+    speed_before = reference_seconds()
     figures: list[Figure] = []
     for name in selected or MODULES:
         began = time.monotonic()
@@ -31,6 +32,8 @@ def main(selected: list[str]) -> int:
             print(f"  vacuumed first: {', '.join(vacuumed)}", file=sys.stderr, flush=True)
         figures.extend(import_module(f"bench.{name}").measure())
         print(f"  {name} done in {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
+    speed = f"{speed_before:.2f} s before the figures, {reference_seconds():.2f} s after"
+    figures.insert(0, Figure("machine speed: reference workload, CPU time (lower is faster)", speed, "", None))
     table = markdown(figures)
     print(table)
     if not selected:
