@@ -20,23 +20,26 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _storable(value):
+def _storable(value, zone=None):
     # Decimals (quantities, mg/kg) stay numbers, exactly as stored.
     if isinstance(value, datetime.datetime):
         # Excel has no time zones: write the local (Asia/Shanghai) wall time.
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        if timezone.is_aware(value):
+            return value.astimezone(zone or timezone.get_current_timezone()).replace(tzinfo=None)
+        return value
     if value is not None and not isinstance(value, (int, float, Decimal, datetime.date, str)):
         return str(value)
     return value
 
 
-def safe_value(ws, value):
+def safe_value(ws, value, zone=None):
     """What to append for `value` in a list export: the value itself when openpyxl stores it
     safely as it is (a styled cell object costs several times more to build and write; dates
-    then take openpyxl's own yyyy-mm-dd formats), else a cell made safe by `safe_cell`."""
+    then take openpyxl's own yyyy-mm-dd formats), else a cell made safe by `safe_cell`.
+    `zone`: the local time zone, looked up once by the caller for a whole sheet."""
     if type(value) is str:  # most cells: checked first, as cheaply as possible
         return safe_cell(ws, value) if value.startswith(FORMULA_TRIGGERS) else value
-    value = _storable(value)
+    value = _storable(value, zone)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return safe_cell(ws, value)
     return value
@@ -68,8 +71,9 @@ def write_sheet(
         cell.font = Font(bold=True)
         header_cells.append(cell)
     ws.append(header_cells)
+    zone = timezone.get_current_timezone()
     for row in rows:
-        ws.append([safe_value(ws, value) for value in row])
+        ws.append([safe_value(ws, value, zone) for value in row])
     return ws
 
 

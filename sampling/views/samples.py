@@ -1,6 +1,7 @@
 """Sample pages: list, take a sample from a lot or a plan line, detail with the chain of
 custody and the result, printable label, custody hand-overs."""
 
+import functools
 from operator import itemgetter
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,6 +35,20 @@ from ..services.seal import verify_seal
 
 VERDICTS = dict(Verdict.choices)
 CUSTODY = dict(SampleStatus.choices)
+
+
+def label_text(choices: dict):
+    """A choice's label as text for an export row, translated once per language and value:
+    over 100k rows a lazy translation for each cell cost more than writing the cell."""
+
+    @functools.cache
+    def text(value, language: str) -> str:
+        return str(choices.get(value, ""))
+
+    return lambda value: text(value, translation.get_language())
+
+
+custody_text, verdict_text = label_text(CUSTODY), label_text(VERDICTS)
 EXPORT_VALUES = (
     *("code", "sampled_at", "samplers", "seal_number", "status"),
     *("lot__product", "lot__batch_number", "lot__operator__name", "lot__operator__county__name", "agency__name"),
@@ -72,10 +88,10 @@ class SampleListView(ScopedListView):
         (gettext_lazy("sampled at"), itemgetter("sampled_at")),
         (gettext_lazy("samplers"), itemgetter("samplers")),
         (gettext_lazy("seal number"), itemgetter("seal_number")),
-        (gettext_lazy("custody"), lambda row: str(CUSTODY[row["status"]])),
+        (gettext_lazy("custody"), lambda row: custody_text(row["status"])),
         (gettext_lazy("melamine (mg/kg)"), lambda row: plain(row["result__mg_per_kg"])),
         (gettext_lazy("limit (mg/kg)"), lambda row: plain(row["result__limit"])),
-        (gettext_lazy("verdict"), lambda row: str(VERDICTS.get(row["result__verdict"], ""))),
+        (gettext_lazy("verdict"), lambda row: verdict_text(row["result__verdict"])),
         (gettext_lazy("tested on"), itemgetter("result__tested_on")),
         (gettext_lazy("reviewed at"), itemgetter("result__reviewed_at")),
     ]
