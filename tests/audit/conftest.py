@@ -9,14 +9,15 @@ import pytest
 from dairy_campaign.choices import AgencyKind, Role
 from inspections.services.filing import inspection_save_draft, inspection_start, inspection_submit
 from licensing.models import OperatorKind
-from sampling.models import MassUnit
 from sampling.services.results import result_enter
-from sampling.services.samples import custody_advance, sample_take
+from sampling.services.samples import sample_take
 
 from ..factories import member
 from ..inspections.factories import GOOD_ANSWERS, TemplateFactory
 from ..licensing.factories import OperatorFactory
 from ..sampling.factories import LotFactory
+from ..sampling.test_results import measure
+from ..sampling.test_samples import receive
 
 SAMPLED_AT = datetime.datetime(2026, 11, 3, 2, 0, tzinfo=datetime.UTC)
 TESTED_ON = datetime.date(2026, 11, 5)
@@ -98,25 +99,6 @@ def take(actor, lot=None):
         seal_number="FT000123",
         lab="江宁区质检所",
     )
-
-
-def receive(actor, sample):
-    custody_advance(actor=actor, sample=sample, step="sent")
-    custody_advance(actor=actor, sample=sample, step="received")
-    sample.refresh_from_db()
-    return sample
-
-
-def measure(**overrides) -> dict:
-    data = {
-        "value": Decimal("0.05"),
-        "unit": MassUnit.MG_PER_KG,
-        "detection_limit": Decimal("0.01"),
-        "method": "GB/T 22388-2008",
-        "lab": "江宁区质检所",
-        "tested_on": TESTED_ON,
-    }
-    return {**data, **overrides}
 
 
 @pytest.fixture
