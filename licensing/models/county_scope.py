@@ -1,9 +1,10 @@
 """Reading a county's rows through its operators' index (issue #8).
 
-Lots, samples, lab results, referrals and licences are scoped through the operator they
-concern (`operator__county`). For a county, PostgreSQL joins them to the operators of the
-whole province and scans every lot of the province (half a million) to keep a county's
-few thousand: its cost model rates the index probes dearer than the scan. Asked as
+Lots, referrals and licences are scoped through the operator they concern
+(`operator__county`); samples and their results keep the county themselves
+(`Sample.county`). For a county, PostgreSQL joins them to the operators of the whole
+province and scans every lot of the province (half a million) to keep a county's few
+thousand: its cost model rates the index probes dearer than the scan. Asked as
 `operator_id = ANY(ARRAY(<the county's operators>))`, the county's operators are read
 once and the rows through the operator index. Same rows, the county's scope only: a
 county code is a leaf of the tree, so "starts with" it is "equals" it.

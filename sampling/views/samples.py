@@ -51,7 +51,7 @@ def label_text(choices: dict):
 custody_text, verdict_text = label_text(CUSTODY), label_text(VERDICTS)
 EXPORT_VALUES = (
     *("code", "sampled_at", "samplers", "seal_number", "status"),
-    *("lot__product", "lot__batch_number", "lot__operator__name", "lot__operator__county__name", "agency__name"),
+    *("lot__product", "lot__batch_number", "lot__operator__name", "county__name", "agency__name"),
     *("result__mg_per_kg", "result__limit", "result__verdict", "result__tested_on", "result__reviewed_at"),
 )
 
@@ -74,7 +74,7 @@ class SampleListView(ScopedListView):
     model = Sample
     filterset_class = SampleFilter
     template_name = "sampling/sample_list.html"
-    related = ("lot__operator__county", "agency", "result")
+    related = ("lot__operator", "county", "agency", "result")
     export_name = "samples"
     # Exports run to 100k rows: each row is read as plain values (`export_queryset`), not as
     # six model objects.
@@ -83,7 +83,7 @@ class SampleListView(ScopedListView):
         (gettext_lazy("product"), itemgetter("lot__product")),
         (gettext_lazy("batch number"), itemgetter("lot__batch_number")),
         (gettext_lazy("held by"), itemgetter("lot__operator__name")),
-        (gettext_lazy("county"), itemgetter("lot__operator__county__name")),
+        (gettext_lazy("county"), itemgetter("county__name")),
         (gettext_lazy("department"), itemgetter("agency__name")),
         (gettext_lazy("sampled at"), itemgetter("sampled_at")),
         (gettext_lazy("samplers"), itemgetter("samplers")),
